@@ -1,0 +1,40 @@
+# Reunite: `make demo` runs the product, `make test` runs the tests. Both set up a fresh machine.
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed
+HOST ?= 127.0.0.1
+PORT ?= 8000
+
+.PHONY: install demo test test-fast lint bench browsers clean
+
+$(STAMP): pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --upgrade pip
+	$(BIN)/pip install --quiet -e '.[dev]'
+	touch $(STAMP)
+
+install: $(STAMP)
+
+demo: install
+	REUNITE_MFA=optional $(BIN)/reunite migrate --no-input -v0
+	REUNITE_MFA=optional $(BIN)/reunite demo
+	REUNITE_MFA=optional $(BIN)/reunite serve --host $(HOST) --port $(PORT)
+
+# Browser tests need Debian's Chromium (never a downloaded browser).
+browsers:
+	@command -v chromium >/dev/null || (apt-get update -qq && apt-get install -y -qq chromium >/dev/null)
+
+test: install browsers
+	$(BIN)/pytest -n 2 --dist loadfile $(PYTEST_ARGS)
+
+lint: install
+	$(BIN)/ruff check .
+	$(BIN)/reunite makemigrations --check --dry-run -v0
+
+bench: install
+	$(BIN)/pip install --quiet -e '.[bench]'
+	$(BIN)/python benchmarks/run.py
+
+clean:
+	rm -rf $(VENV) var .pytest_cache

@@ -1,0 +1,14 @@
+from rest_framework.pagination import PageNumberPagination
+from rest_framework.response import Response
+
+
+class CursorlessPagination(PageNumberPagination):
+    """`{results, next, count}`: the contract's list shape."""
+
+    page_size_query_param = "page_size"
+    max_page_size = 500
+
+    def get_paginated_response(self, data):
+        return Response(
+            {"results": data, "next": self.get_next_link(), "count": self.page.paginator.count}
+        )

@@ -1,0 +1,248 @@
+"""Children as people, across operations, and everything agencies sent about them."""
+
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class Sex(models.TextChoices):
+    MALE = "M", _("Male")
+    FEMALE = "F", _("Female")
+    OTHER = "X", _("Other")
+    UNKNOWN = "U", _("Unknown")
+
+
+class Custody(models.TextChoices):
+    GUARDIAN = "guardian", _("Guardian")
+    CYFD = "cyfd", _("Child welfare (CYFD)")
+
+
+class Classification(models.TextChoices):
+    RUNAWAY = "runaway", _("Runaway")
+    ENDANGERED_RUNAWAY = "endangered_runaway", _("Endangered runaway")
+    FAMILY_ABDUCTION = "family_abduction", _("Family abduction")
+    NONFAMILY_ABDUCTION = "nonfamily_abduction", _("Non-family abduction")
+    LOST_INJURED_MISSING = "lost_injured_missing", _("Lost, injured or otherwise missing")
+    ENDANGERED = "endangered", _("Endangered")
+    OTHER = "other", _("Other")
+
+
+RISK_FACTORS = {
+    "homelessness": _("Homelessness"),
+    "substance_abuse": _("Substance abuse"),
+    "online_enticement": _("Online enticement"),
+    "difficult_home": _("Difficult home environment"),
+    "prior_runaway": _("Prior runaway"),
+    "gang_involvement": _("Gang involvement"),
+    "mental_health": _("Mental health"),
+    "medical_condition": _("Medical condition"),
+    "pregnant": _("Pregnant or parenting"),
+    "trafficking_indicators": _("Trafficking indicators"),
+}
+
+
+class Child(models.Model):
+    first_name = models.CharField(max_length=100, blank=True)
+    middle_name = models.CharField(max_length=100, blank=True)
+    last_name = models.CharField(max_length=100, blank=True)
+    second_last_name = models.CharField(max_length=100, blank=True)
+    aliases = models.JSONField(default=list, blank=True)
+    sex = models.CharField(max_length=1, choices=Sex.choices, default=Sex.UNKNOWN)
+    dob = models.DateField("date of birth", null=True, blank=True)
+    race = models.CharField(max_length=1, blank=True)
+    ethnicity = models.CharField(max_length=1, blank=True)
+    height = models.CharField(max_length=10, blank=True)
+    weight = models.CharField(max_length=10, blank=True)
+    eye_color = models.CharField(max_length=3, blank=True)
+    hair_color = models.CharField(max_length=3, blank=True)
+    marks = models.TextField(blank=True, help_text=_("Scars, marks, tattoos"))
+    photo = models.ImageField(upload_to="photos/", blank=True)
+    address = models.CharField(max_length=200, blank=True)
+    postcode = models.CharField(max_length=10, blank=True)
+    guardian_name = models.CharField(max_length=200, blank=True)
+    custody = models.CharField(max_length=10, choices=Custody.choices, blank=True)
+    risk_factors = models.JSONField(default=list, blank=True)
+    # Accent-free, lower-case names and aliases from every source, so search finds any spelling.
+    search_text = models.TextField(blank=True, db_index=False)
+    created_at = models.DateTimeField(auto_now_add=True)
+    merged_into = models.ForeignKey(
+        "self", null=True, blank=True, on_delete=models.PROTECT, related_name="absorbed"
+    )
+
+    class Meta:
+        ordering = ["last_name", "second_last_name", "first_name", "id"]
+        verbose_name_plural = "children"
+
+    def __str__(self) -> str:
+        return self.full_name or f"Child {self.pk}"
+
+    @property
+    def surnames(self) -> str:
+        return " ".join(p for p in (self.last_name, self.second_last_name) if p)
+
+    @property
+    def full_name(self) -> str:
+        return " ".join(p for p in (self.first_name, self.middle_name, self.surnames) if p)
+
+    @property
+    def in_foster_care(self) -> bool:
+        return self.custody == Custody.CYFD
+
+
+class SourceRecord(models.Model):
+    """One row exactly as an agency sent it. Never edited, never deleted: merges only relink it."""
+
+    class MatchedBy(models.TextChoices):
+        NEW = "new", _("New child")
+        SAME_RECORD = "same_record", _("Same agency record")
+        NCIC = "ncic", _("Same NCIC number")
+        LOCAL_CASE = "local_case", _("Same agency case number")
+        PROBABILISTIC = "probabilistic", _("Probabilistic match")
+        REVIEW = "review", _("Merged after review")
+
+    child = models.ForeignKey(Child, on_delete=models.PROTECT, related_name="source_records")
+    agency = models.ForeignKey("agencies.Agency", on_delete=models.PROTECT)
+    batch = models.ForeignKey(
+        "intake.ImportBatch", null=True, blank=True, on_delete=models.PROTECT,
+        related_name="source_records",
+    )
+    file_name = models.CharField(max_length=255, blank=True)
+    row_number = models.PositiveIntegerField(null=True, blank=True)
+    record_id = models.CharField(max_length=100)
+    data = models.JSONField(help_text=_("The row verbatim, unknown columns included"))
+    fields = models.JSONField(
+        default=dict, help_text=_("The row read into the intake format (what matching compares)")
+    )
+    content_hash = models.CharField(max_length=64)
+    matched_by = models.CharField(max_length=20, choices=MatchedBy.choices, default=MatchedBy.NEW)
+    match_probability = models.FloatField(null=True, blank=True)
+    received_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["agency", "record_id", "content_hash"], name="unique_source_row_version"
+            )
+        ]
+        indexes = [models.Index(fields=["agency", "record_id"])]
+
+    def __str__(self) -> str:
+        return f"{self.agency.code}:{self.record_id}"
+
+
+class NCICEntry(models.Model):
+    class Status(models.TextChoices):
+        ACTIVE = "active", _("Active")
+        CLEARED = "cleared", _("Cleared")
+        CANCELLED = "cancelled", _("Cancelled")
+
+    class Category(models.TextChoices):
+        EMD = "EMD", _("Disability")
+        EME = "EME", _("Endangered")
+        EMI = "EMI", _("Involuntary")
+        EMJ = "EMJ", _("Juvenile")
+        EMV = "EMV", _("Catastrophe victim")
+        EMO = "EMO", _("Other")
+
+    child = models.ForeignKey(Child, on_delete=models.PROTECT, related_name="ncic_entries")
+    nic = models.CharField("NIC", max_length=20, unique=True)
+    category = models.CharField(max_length=3, choices=Category.choices, default=Category.EMJ)
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.ACTIVE)
+    entering_agency = models.ForeignKey(
+        "agencies.Agency", null=True, blank=True, on_delete=models.PROTECT
+    )
+    entered_on = models.DateField(null=True, blank=True)
+    cleared_on = models.DateField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-entered_on", "nic"]
+        verbose_name = "NCIC entry"
+        verbose_name_plural = "NCIC entries"
+
+    def __str__(self) -> str:
+        return f"NIC {self.nic} ({self.status})"
+
+    def was_active_on(self, day) -> bool:
+        if self.entered_on and day < self.entered_on:
+            return False
+        if self.status == self.Status.ACTIVE:
+            return True
+        return self.cleared_on is not None and day <= self.cleared_on
+
+
+class LocalCase(models.Model):
+    class Status(models.TextChoices):
+        OPEN = "open", _("Open")
+        CLOSED = "closed", _("Closed")
+
+    child = models.ForeignKey(Child, on_delete=models.PROTECT, related_name="local_cases")
+    agency = models.ForeignKey("agencies.Agency", on_delete=models.PROTECT)
+    case_number = models.CharField(max_length=50)
+    classification = models.CharField(max_length=30, choices=Classification.choices, blank=True)
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.OPEN)
+    date_last_contact = models.DateField(null=True, blank=True)
+    last_seen_city = models.CharField(max_length=100, blank=True)
+    last_seen_state = models.CharField(max_length=50, blank=True)
+    last_seen_country = models.CharField(max_length=2, blank=True)
+    opened_on = models.DateField(null=True, blank=True)
+    closed_on = models.DateField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["agency__code", "case_number"]
+        constraints = [
+            models.UniqueConstraint(fields=["agency", "case_number"], name="unique_agency_case")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.agency.code} case {self.case_number} ({self.status})"
+
+
+class ChildMerge(models.Model):
+    """A merge of one child into another, with what moved, so it can be undone exactly."""
+
+    survivor = models.ForeignKey(Child, on_delete=models.PROTECT, related_name="merges_in")
+    absorbed = models.ForeignKey(Child, on_delete=models.PROTECT, related_name="merges_out")
+    moved = models.JSONField(help_text=_("ids of rows moved, by kind"))
+    reason = models.CharField(max_length=30)
+    match_probability = models.FloatField(null=True, blank=True)
+    merged_at = models.DateTimeField(auto_now_add=True)
+    merged_by = models.ForeignKey(
+        "accounts.User", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    undone_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-merged_at"]
+
+
+class MatchReview(models.Model):
+    """Two children who may be the same person: a person decides."""
+
+    class Decision(models.TextChoices):
+        PENDING = "pending", _("Pending")
+        SAME = "same", _("Same child")
+        DIFFERENT = "different", _("Different children")
+
+    operation = models.ForeignKey(
+        "operations.Operation", on_delete=models.CASCADE, related_name="match_reviews"
+    )
+    child_a = models.ForeignKey(Child, on_delete=models.PROTECT, related_name="+")
+    child_b = models.ForeignKey(Child, on_delete=models.PROTECT, related_name="+")
+    match_probability = models.FloatField()
+    agreements = models.JSONField(default=dict, blank=True)
+    decision = models.CharField(
+        max_length=10, choices=Decision.choices, default=Decision.PENDING, db_index=True
+    )
+    decided_by = models.ForeignKey(
+        "accounts.User", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    decided_at = models.DateTimeField(null=True, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-match_probability", "id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["operation", "child_a", "child_b"], name="unique_review_pair"
+            )
+        ]

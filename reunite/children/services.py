@@ -1,0 +1,236 @@
+"""Children, their source records, and merging two records of one child (and undoing it)."""
+
+import datetime as dt
+
+from django.db import transaction
+from django.utils import timezone
+
+from reunite.agencies.models import Agency
+from reunite.audit import log
+from reunite.children.models import (
+    Child,
+    ChildMerge,
+    LocalCase,
+    MatchReview,
+    NCICEntry,
+    SourceRecord,
+)
+from reunite.children.search import search_text_for
+from reunite.core.errors import Conflict, DomainError, NotFound
+
+# Fields copied from an intake record to the child. Blank fields are filled by later records;
+# a value already held is never overwritten by another agency's spelling.
+IDENTITY_FIELDS = (
+    "first_name", "middle_name", "last_name", "second_last_name", "sex", "dob", "race",
+    "ethnicity", "height", "weight", "eye_color", "hair_color", "marks", "address", "postcode",
+    "guardian_name", "custody",
+)
+
+
+def _value(record: dict, key: str):
+    value = record.get(key) or ""
+    if key == "dob" and value:
+        return dt.date.fromisoformat(value)
+    if key == "sex" and value == "U":
+        return ""
+    return value
+
+
+def fill_from_record(child: Child, record: dict) -> list[str]:
+    """Fill the child's blank fields from a record; return the fields that changed."""
+    changed = []
+    for key in IDENTITY_FIELDS:
+        value = _value(record, key)
+        current = getattr(child, key)
+        if value and (not current or (key == "sex" and current == "U")):
+            setattr(child, key, value)
+            changed.append(key)
+    for alias in record.get("aliases") or []:
+        if alias not in child.aliases:
+            child.aliases = [*child.aliases, alias]
+            changed.append("aliases")
+    for factor in record.get("risk_factors") or []:
+        if factor not in child.risk_factors:
+            child.risk_factors = [*child.risk_factors, factor]
+            changed.append("risk_factors")
+    return changed
+
+
+def refresh_search_text(child: Child) -> None:
+    records = list(child.source_records.values_list("fields", flat=True))
+    child.search_text = search_text_for(child, records)
+    child.save(update_fields=["search_text"])
+
+
+def attach_identifiers(child: Child, record: dict, agency: Agency, opened_on=None) -> None:
+    """Create the NCIC entry and the local case that a record names, if not known yet."""
+    nic = record.get("ncic_nic")
+    if nic and not NCICEntry.objects.filter(nic=nic).exists():
+        NCICEntry.objects.create(
+            child=child, nic=nic, status=record.get("ncic_status") or NCICEntry.Status.ACTIVE,
+            entering_agency=agency if agency.is_law_enforcement else None,
+            entered_on=_value(record, "date_last_contact") or None,
+        )
+    case_number = record.get("local_case_number")
+    if case_number:
+        case_agency = (
+            Agency.objects.get(code=record["local_agency"]) if record.get("local_agency")
+            else agency
+        )
+        if not LocalCase.objects.filter(agency=case_agency, case_number=case_number).exists():
+            LocalCase.objects.create(
+                child=child, agency=case_agency, case_number=case_number,
+                classification=record.get("classification") or "",
+                status=record.get("local_case_status") or LocalCase.Status.OPEN,
+                date_last_contact=_value(record, "date_last_contact") or None,
+                last_seen_city=record.get("last_seen_city", ""),
+                last_seen_state=record.get("last_seen_state", ""),
+                last_seen_country=record.get("last_seen_country", ""),
+                opened_on=opened_on,
+            )
+
+
+# ---------------------------------------------------------------------------------------------
+# Merging
+
+
+def _moved_rows(child: Child) -> dict:
+    return {
+        "source_records": list(child.source_records.values_list("pk", flat=True)),
+        "ncic_entries": list(child.ncic_entries.values_list("pk", flat=True)),
+        "local_cases": list(child.local_cases.values_list("pk", flat=True)),
+        "targets": list(child.targets.values_list("pk", flat=True)),
+    }
+
+
+@transaction.atomic
+def merge_children(
+    survivor: Child, absorbed: Child, *, reason: str, match_probability: float | None = None,
+    user=None,
+) -> ChildMerge:
+    """Make two children one: every source record, NCIC entry, case and list entry moves.
+
+    Nothing is deleted; the merge records what moved so `undo_merge` can put it back.
+    """
+    if survivor.pk == absorbed.pk:
+        raise DomainError("same_child", "A child cannot be merged with itself.")
+    if absorbed.merged_into_id:
+        raise Conflict("already_merged", f"Child {absorbed.pk} was already merged.")
+    shared_ops = set(survivor.targets.values_list("operation_id", flat=True)) & set(
+        absorbed.targets.values_list("operation_id", flat=True)
+    )
+    worked = {
+        child.pk: {
+            t.operation_id for t in child.targets.filter(operation_id__in=shared_ops)
+            if t.status != "outstanding" or t.activities.exists()
+        }
+        for child in (survivor, absorbed)
+    }
+    if worked[survivor.pk] and worked[absorbed.pk]:
+        raise Conflict(
+            "both_worked",
+            "Both children have been worked on the same operation: merge by hand after "
+            "reconciling their timelines.",
+        )
+    if worked[absorbed.pk]:
+        # Keep the list entry that holds the work: the worked child survives.
+        survivor, absorbed = absorbed, survivor
+    moved = _moved_rows(absorbed)
+    # A child on the same list twice keeps the survivor's entry; the other is set aside.
+    duplicate_targets = list(
+        absorbed.targets.filter(operation_id__in=shared_ops).values_list("pk", flat=True)
+    )
+    moved["duplicate_targets"] = duplicate_targets
+    moved["targets"] = [t for t in moved["targets"] if t not in duplicate_targets]
+    absorbed.source_records.update(child=survivor)
+    absorbed.ncic_entries.update(child=survivor)
+    absorbed.local_cases.update(child=survivor)
+    absorbed.targets.filter(pk__in=moved["targets"]).update(child=survivor)
+    absorbed.targets.filter(pk__in=duplicate_targets).update(active=False)
+    before = {f: getattr(survivor, f) for f in IDENTITY_FIELDS}
+    for record in SourceRecord.objects.filter(pk__in=moved["source_records"]):
+        fill_from_record(survivor, record.fields)
+    survivor.save()
+    absorbed.merged_into = survivor
+    absorbed.save(update_fields=["merged_into"])
+    refresh_search_text(survivor)
+    merge = ChildMerge.objects.create(
+        survivor=survivor, absorbed=absorbed, moved=moved, reason=reason,
+        match_probability=match_probability, merged_by=user,
+    )
+    log.record(
+        "child.merge", merge, child_id=survivor.pk,
+        changes={
+            "absorbed": absorbed.pk, "reason": reason,
+            "filled": log.diff(before, {f: getattr(survivor, f) for f in IDENTITY_FIELDS}),
+        },
+    )
+    return merge
+
+
+@transaction.atomic
+def undo_merge(merge: ChildMerge, *, user=None) -> Child:
+    """Split a merge: the absorbed child gets back exactly what was moved."""
+    if merge.undone_at:
+        raise Conflict("already_undone", "This merge was already undone.")
+    absorbed, survivor, moved = merge.absorbed, merge.survivor, merge.moved
+    SourceRecord.objects.filter(pk__in=moved["source_records"]).update(child=absorbed)
+    NCICEntry.objects.filter(pk__in=moved["ncic_entries"]).update(child=absorbed)
+    LocalCase.objects.filter(pk__in=moved["local_cases"]).update(child=absorbed)
+    from reunite.operations.models import Target
+
+    Target.objects.filter(pk__in=moved["targets"]).update(child=absorbed)
+    Target.objects.filter(pk__in=moved.get("duplicate_targets", [])).update(active=True)
+    absorbed.merged_into = None
+    absorbed.save(update_fields=["merged_into"])
+    merge.undone_at = timezone.now()
+    merge.save(update_fields=["undone_at"])
+    refresh_search_text(survivor)
+    refresh_search_text(absorbed)
+    log.record("child.unmerge", merge, child_id=absorbed.pk, changes={"survivor": survivor.pk})
+    return absorbed
+
+
+@transaction.atomic
+def decide_review(review: MatchReview, *, decision: str, user=None) -> MatchReview:
+    """A person's decision on an uncertain pair: 'same' merges them, 'different' keeps apart."""
+    review = MatchReview.objects.select_for_update().get(pk=review.pk)
+    if decision not in (MatchReview.Decision.SAME, MatchReview.Decision.DIFFERENT):
+        raise DomainError(
+            "invalid_decision", f"'{decision}' is not a decision: use same or different.",
+            "decision",
+        )
+    if review.decision != MatchReview.Decision.PENDING:
+        raise Conflict("already_decided", f"This pair was already decided: {review.decision}.")
+    if decision == MatchReview.Decision.SAME:
+        survivor, absorbed = sorted([review.child_a, review.child_b], key=lambda c: c.pk)
+        survivor = _live(survivor)
+        absorbed = _live(absorbed)
+        if survivor.pk != absorbed.pk:
+            merge_children(
+                survivor, absorbed, reason="review", match_probability=review.match_probability,
+                user=user,
+            )
+    review.decision = decision
+    review.decided_by = user
+    review.decided_at = timezone.now()
+    review.save(update_fields=["decision", "decided_by", "decided_at"])
+    log.record(
+        "review.decide", review, operation_id=review.operation_id, child_id=review.child_a_id,
+        changes={"decision": decision, "child_b": review.child_b_id},
+    )
+    return review
+
+
+def _live(child: Child) -> Child:
+    """Follow merges to the child that now holds the records."""
+    while child.merged_into_id:
+        child = child.merged_into
+    return child
+
+
+def get_review(review_id) -> MatchReview:
+    try:
+        return MatchReview.objects.get(pk=int(review_id))
+    except (MatchReview.DoesNotExist, ValueError, TypeError):
+        raise NotFound("unknown_review", f"No review item has the id '{review_id}'.") from None

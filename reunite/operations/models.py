@@ -1,0 +1,268 @@
+"""Operations, the children on their lists, and everything done to find them."""
+
+from django.conf import settings
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class Operation(models.Model):
+    name = models.CharField(max_length=200)
+    slug = models.SlugField(max_length=80, unique=True)
+    area = models.CharField(max_length=200, help_text=_("e.g. Doña Ana County, New Mexico"))
+    country = models.CharField(max_length=2, default="US")
+    start_date = models.DateField()
+    end_date = models.DateField(null=True, blank=True, help_text=_("Empty while ongoing"))
+    lead_agencies = models.ManyToManyField("agencies.Agency", related_name="led_operations")
+    agencies = models.ManyToManyField("agencies.Agency", related_name="operations")
+    # The baseline list closes when work starts (the first outcome), or when a coordinator says so.
+    baseline_frozen_at = models.DateTimeField(null=True, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-start_date", "name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+    @property
+    def ongoing(self) -> bool:
+        return self.end_date is None
+
+
+class TargetStatus(models.TextChoices):
+    OUTSTANDING = "outstanding", _("Outstanding")
+    RECOVERED = "recovered", _("Recovered")
+    LOCATED = "located", _("Located")
+
+
+class TargetQuerySet(models.QuerySet):
+    def listed(self):
+        """Entries on the list: not set aside when two entries turned out to be one child."""
+        return self.filter(active=True)
+
+
+class Target(models.Model):
+    """One child's episode on one operation's list."""
+
+    operation = models.ForeignKey(Operation, on_delete=models.PROTECT, related_name="targets")
+    child = models.ForeignKey("children.Child", on_delete=models.PROTECT, related_name="targets")
+    on_baseline = models.BooleanField(default=True)
+    added_on = models.DateField()
+    status = models.CharField(
+        max_length=12, choices=TargetStatus.choices, default=TargetStatus.OUTSTANDING, db_index=True
+    )
+    assigned_agency = models.ForeignKey(
+        "agencies.Agency", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    assignee = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT,
+        related_name="assigned_targets",
+    )
+    active = models.BooleanField(default=True, db_index=True)
+
+    objects = TargetQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["id"]
+        constraints = [
+            models.UniqueConstraint(fields=["operation", "child"], name="one_episode_per_operation")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.child} on {self.operation}"
+
+    @property
+    def is_found(self) -> bool:
+        return self.status != TargetStatus.OUTSTANDING
+
+
+class Circumstance(models.TextChoices):
+    RETURNED_TO_GUARDIAN = "returned_to_guardian", _("Returned to guardian")
+    PLACED_WITH_CYFD = "placed_with_cyfd", _("Placed with CYFD")
+    RETURNED_VOLUNTARILY = "returned_voluntarily", _("Returned voluntarily")
+    WITH_FRIENDS = "with_friends", _("Found with friends")
+    WITH_RELATIVES = "with_relatives", _("Found with relatives")
+    RESIDING_ELSEWHERE = "residing_elsewhere", _("Residing elsewhere")
+
+
+class Outcome(models.Model):
+    """An event, never overwritten: what happened, when, where and who recorded it."""
+
+    target = models.ForeignKey(Target, on_delete=models.PROTECT, related_name="outcomes")
+    status = models.CharField(max_length=12, choices=TargetStatus.choices)
+    date = models.DateField()
+    circumstance = models.CharField(max_length=30, choices=Circumstance.choices)
+    city = models.CharField(max_length=100, blank=True)
+    state = models.CharField(max_length=100, blank=True)
+    country = models.CharField(max_length=2, default="US")
+    agency = models.ForeignKey("agencies.Agency", on_delete=models.PROTECT, related_name="+")
+    ncic_entry = models.ForeignKey(
+        "children.NCICEntry", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    local_case = models.ForeignKey(
+        "children.LocalCase", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    recorded_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["date", "id"]
+
+
+class FollowUp(models.Model):
+    """What a finding obliges someone to do next, tracked until it is recorded as done."""
+
+    class Kind(models.TextChoices):
+        NCIC_REMOVAL = "ncic_removal", _("Remove from NCIC")
+        LOCAL_CASE_CLOSURE = "local_case_closure", _("Close local case")
+        SCREENING = "screening", _("Screen for exploitation")
+
+    target = models.ForeignKey(Target, on_delete=models.PROTECT, related_name="follow_ups")
+    outcome = models.ForeignKey(Outcome, on_delete=models.PROTECT, related_name="follow_ups")
+    kind = models.CharField(max_length=20, choices=Kind.choices)
+    ncic_entry = models.ForeignKey(
+        "children.NCICEntry", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    local_case = models.ForeignKey(
+        "children.LocalCase", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    due_since = models.DateField()
+    done_on = models.DateField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["due_since", "id"]
+
+    @property
+    def pending(self) -> bool:
+        return self.done_on is None
+
+
+class ServiceOffer(models.Model):
+    class Type(models.TextChoices):
+        SCREENING = "screening", _("Screening")
+        COUNSELING = "counseling", _("Counseling")
+        MEDICAL = "medical", _("Medical")
+        SHELTER = "shelter", _("Shelter")
+        ADVOCACY = "advocacy", _("Advocacy")
+        SUBSTANCE_USE = "substance_use", _("Substance use")
+        EDUCATION = "education", _("Education")
+        OTHER = "other", _("Other")
+
+    class Response(models.TextChoices):
+        ACCEPTED = "accepted", _("Accepted")
+        DECLINED = "declined", _("Declined")
+        PENDING = "pending", _("Pending")
+
+    target = models.ForeignKey(Target, on_delete=models.PROTECT, related_name="services")
+    type = models.CharField(max_length=20, choices=Type.choices)
+    provider = models.CharField(max_length=200, blank=True)
+    offered_on = models.DateField()
+    response = models.CharField(max_length=10, choices=Response.choices, default=Response.PENDING)
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+
+    class Meta:
+        ordering = ["offered_on", "id"]
+
+
+class Screening(models.Model):
+    """A screening for exploitation. Indicators are restricted (need to know)."""
+
+    class Result(models.TextChoices):
+        NO_CONCERN = "no_concern", _("No concern")
+        POSSIBLE_CONCERN = "possible_concern", _("Possible concern")
+        CLEAR_CONCERN = "clear_concern", _("Clear concern")
+        NOT_COMPLETED = "not_completed", _("Not completed")
+
+    target = models.ForeignKey(Target, on_delete=models.PROTECT, related_name="screenings")
+    instrument = models.CharField(max_length=100)
+    version = models.CharField(max_length=30, blank=True)
+    date = models.DateField()
+    result = models.CharField(max_length=20, choices=Result.choices)
+    reason = models.TextField(blank=True, help_text=_("Why it was not completed"))
+    indicators = models.JSONField(default=list, blank=True)
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+
+    class Meta:
+        ordering = ["date", "id"]
+
+    @property
+    def of_concern(self) -> bool:
+        return self.result in {self.Result.POSSIBLE_CONCERN, self.Result.CLEAR_CONCERN}
+
+
+class Investigation(models.Model):
+    class Type(models.TextChoices):
+        CHILD_SEXUAL_ABUSE = "child_sexual_abuse", _("Child sexual abuse")
+        HUMAN_TRAFFICKING = "human_trafficking", _("Human trafficking")
+        ONLINE_ENTICEMENT = "online_enticement", _("Online enticement")
+        OTHER = "other", _("Other")
+
+    class Status(models.TextChoices):
+        OPEN = "open", _("Open")
+        CLOSED = "closed", _("Closed")
+
+    class SuspectRelationship(models.TextChoices):
+        RELATIVE = "relative", _("Relative")
+        FAMILY_FRIEND = "family_friend", _("Friend of the family")
+        STRANGER = "stranger", _("Stranger")
+        UNKNOWN = "unknown", _("Unknown")
+
+    operation = models.ForeignKey(Operation, on_delete=models.PROTECT, related_name="investigations")
+    type = models.CharField(max_length=30, choices=Type.choices)
+    lead_agency = models.ForeignKey("agencies.Agency", on_delete=models.PROTECT, related_name="+")
+    opened = models.DateField()
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.OPEN)
+    targets = models.ManyToManyField(Target, related_name="investigations")
+    suspect_relationship = models.CharField(
+        max_length=20, choices=SuspectRelationship.choices, default=SuspectRelationship.UNKNOWN
+    )
+    summary = models.TextField(blank=True)
+    opened_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+
+    class Meta:
+        ordering = ["opened", "id"]
+
+
+class Activity(models.Model):
+    """A lead, an action or a note on a child's case: the timeline is built from these."""
+
+    class Kind(models.TextChoices):
+        TIP = "tip", _("Tip")
+        DATABASE_MATCH = "database_match", _("Database match")
+        ADDRESS_CHECK = "address_check", _("Address check")
+        INTERVIEW = "interview", _("Interview")
+        SOCIAL_MEDIA = "social_media", _("Social-media check")
+        NOTE = "note", _("Note")
+        ASSIGNMENT = "assignment", _("Assignment")
+
+    class Result(models.TextChoices):
+        OPEN = "open", _("Open")
+        POSITIVE = "positive", _("Positive")
+        NEGATIVE = "negative", _("Negative")
+        NONE = "", _("—")
+
+    target = models.ForeignKey(Target, on_delete=models.PROTECT, related_name="activities")
+    kind = models.CharField(max_length=20, choices=Kind.choices)
+    occurred_at = models.DateTimeField()
+    summary = models.TextField()
+    result = models.CharField(max_length=10, choices=Result.choices, blank=True)
+    agency = models.ForeignKey(
+        "agencies.Agency", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    source = models.CharField(max_length=200, blank=True, help_text=_("e.g. a dataset and its id"))
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-occurred_at", "-id"]
+        verbose_name_plural = "activities"

@@ -1,0 +1,528 @@
+"""The operation's rules, in one place: pages, API, CLI and tests all call these functions.
+
+Each function checks the rules, writes, and writes its audit event in one transaction. A request
+that breaks a rule raises DomainError with a code and a sentence naming the rule.
+"""
+
+import datetime as dt
+
+from django.db import transaction
+from django.db.models import Q
+from django.utils import timezone
+from django.utils.text import slugify
+
+from reunite.agencies.models import Agency
+from reunite.agencies.services import agencies_by_code, get_agency
+from reunite.audit import log
+from reunite.children.models import Child, LocalCase, NCICEntry
+from reunite.core.errors import Conflict, DomainError, NotFound
+from reunite.core.validation import choice, country_code, not_in_future, require_date
+from reunite.operations.models import (
+    Activity,
+    Circumstance,
+    FollowUp,
+    Investigation,
+    Operation,
+    Outcome,
+    Screening,
+    ServiceOffer,
+    Target,
+    TargetStatus,
+)
+
+# The seed's definitions: which circumstances each outcome allows.
+RECOVERED_CIRCUMSTANCES = (Circumstance.RETURNED_TO_GUARDIAN, Circumstance.PLACED_WITH_CYFD)
+LOCATED_CIRCUMSTANCES = (
+    Circumstance.RETURNED_VOLUNTARILY,
+    Circumstance.WITH_FRIENDS,
+    Circumstance.WITH_RELATIVES,
+    Circumstance.RESIDING_ELSEWHERE,
+)
+ALLOWED_CIRCUMSTANCES = {
+    TargetStatus.RECOVERED: RECOVERED_CIRCUMSTANCES,
+    TargetStatus.LOCATED: LOCATED_CIRCUMSTANCES,
+}
+
+RULE_RECOVERED = (
+    "Recovered means the child was active in NCIC as missing and/or runaway when found, was "
+    "returned to the guardian or to CYFD, and is then removed from NCIC."
+)
+RULE_LOCATED = (
+    "Located means the child had an open case with a local agency, returned voluntarily or was "
+    "found with friends or relatives, and the local agency then closes its case."
+)
+
+
+# ---------------------------------------------------------------------------------------------
+# Look-ups
+
+
+def get_operation(ident) -> Operation:
+    """An operation by id or slug, as the commands and API accept it."""
+    text = str(ident).strip()
+    query = Q(slug=text)
+    if text.isdigit():
+        query |= Q(pk=int(text))
+    operation = Operation.objects.filter(query).first()
+    if operation is None:
+        raise NotFound("unknown_operation", f"No operation has the id or slug '{text}'.")
+    return operation
+
+
+def get_target(target_id) -> Target:
+    try:
+        return Target.objects.select_related("operation", "child").get(pk=int(target_id))
+    except (Target.DoesNotExist, ValueError, TypeError):
+        raise NotFound("unknown_target", f"No child on any list has the id '{target_id}'.") from None
+
+
+# ---------------------------------------------------------------------------------------------
+# Operations and their lists
+
+
+@transaction.atomic
+def create_operation(
+    *,
+    name: str,
+    area: str,
+    start_date,
+    lead_agencies: list[str],
+    agencies: list[str] | None = None,
+    country: str = "US",
+    slug: str | None = None,
+) -> Operation:
+    if not (name or "").strip():
+        raise DomainError("required", "An operation needs a name.", "name")
+    if not (area or "").strip():
+        raise DomainError("required", "An operation needs an area.", "area")
+    start = require_date(start_date, "start_date")
+    leads = agencies_by_code(lead_agencies, "lead_agencies")
+    if not leads:
+        raise DomainError("required", "An operation needs at least one lead agency.", "lead_agencies")
+    participants = agencies_by_code(agencies or [], "agencies")
+    slug = slugify(slug or name)[:80] or "operation"
+    if Operation.objects.filter(slug=slug).exists():
+        raise Conflict("duplicate_operation", f"An operation with slug '{slug}' exists.", "name")
+    operation = Operation.objects.create(
+        name=name.strip(), slug=slug, area=area.strip(), start_date=start,
+        country=country_code(country),
+    )
+    operation.lead_agencies.set(leads)
+    # Lead agencies participate by definition.
+    operation.agencies.set({*leads, *participants})
+    log.record(
+        "operation.create", operation, operation_id=operation.pk,
+        changes={"name": name, "lead_agencies": lead_agencies, "agencies": agencies or []},
+    )
+    return operation
+
+
+@transaction.atomic
+def close_operation(operation: Operation, end_date) -> Operation:
+    end = not_in_future(require_date(end_date, "end_date"), "end_date")
+    if end < operation.start_date:
+        raise DomainError("invalid_date", "An operation cannot end before it starts.", "end_date")
+    operation.end_date = end
+    operation.save(update_fields=["end_date"])
+    log.record("operation.close", operation, operation_id=operation.pk, changes={"end_date": end})
+    return operation
+
+
+@transaction.atomic
+def freeze_baseline(operation: Operation) -> Operation:
+    """Close the baseline list: children added from now on are reported as added later."""
+    if operation.baseline_frozen_at is None:
+        operation.baseline_frozen_at = timezone.now()
+        operation.save(update_fields=["baseline_frozen_at"])
+        log.record(
+            "operation.freeze_baseline", operation, operation_id=operation.pk,
+            changes={"baseline": operation.targets.count()},
+        )
+    return operation
+
+
+def put_on_list(operation: Operation, child: Child, *, added_on: dt.date | None = None) -> Target:
+    """The child's episode on this operation's list, created if new (caller holds the transaction)."""
+    target, created = Target.objects.get_or_create(
+        operation=operation,
+        child=child,
+        defaults={
+            "on_baseline": operation.baseline_frozen_at is None,
+            "added_on": added_on or timezone.localdate(),
+        },
+    )
+    if created:
+        log.record(
+            "target.create", target, child_id=child.pk, operation_id=operation.pk,
+            changes={"on_baseline": target.on_baseline},
+        )
+    return target
+
+
+@transaction.atomic
+def assign_target(target: Target, *, agency: str | None = None, assignee=None, user=None) -> Target:
+    before = {"agency": target.assigned_agency_id, "assignee": target.assignee_id}
+    if agency:
+        found = get_agency(agency)
+        if not target.operation.agencies.filter(pk=found.pk).exists():
+            raise DomainError(
+                "agency_not_in_operation",
+                f"{found.code} does not take part in {target.operation.name}.", "agency",
+            )
+        target.assigned_agency = found
+    if assignee is not None:
+        if target.assigned_agency and assignee.agency_id and (
+            assignee.agency_id != target.assigned_agency_id
+        ) and not agency:
+            target.assigned_agency = assignee.agency
+        target.assignee = assignee
+        if target.assigned_agency is None:
+            target.assigned_agency = assignee.agency
+    target.save(update_fields=["assigned_agency", "assignee"])
+    after = {"agency": target.assigned_agency_id, "assignee": target.assignee_id}
+    who = target.assignee or target.assigned_agency
+    Activity.objects.create(
+        target=target, kind=Activity.Kind.ASSIGNMENT, occurred_at=timezone.now(),
+        summary=f"Assigned to {who}", agency=getattr(user, "agency", None), author=user,
+    )
+    log.record(
+        "target.assign", target, child_id=target.child_id, operation_id=target.operation_id,
+        changes=log.diff(before, after),
+    )
+    return target
+
+
+# ---------------------------------------------------------------------------------------------
+# Outcomes and the follow-ups they oblige
+
+
+def _check_outcome_date(target: Target, day: dt.date) -> None:
+    not_in_future(day, "date")
+    child = target.child
+    if child.dob and day < child.dob:
+        raise DomainError("invalid_date", "A child cannot be found before being born.", "date")
+    if day < target.operation.start_date:
+        raise DomainError(
+            "invalid_date",
+            f"The date is before the operation started ({target.operation.start_date}).",
+            "date",
+        )
+    if target.operation.end_date and day > target.operation.end_date:
+        raise DomainError(
+            "invalid_date", f"The operation ended on {target.operation.end_date}.", "date"
+        )
+
+
+def outcome_options(target: Target, on: dt.date | None = None) -> dict:
+    """Which outcomes the facts on file allow, and why: the forms show this before you submit."""
+    on = on or timezone.localdate()
+    child = target.child
+    active = [e for e in child.ncic_entries.all() if e.was_active_on(on)]
+    open_cases = [c for c in child.local_cases.all() if c.status == LocalCase.Status.OPEN]
+    return {
+        TargetStatus.RECOVERED: {
+            "allowed": bool(active),
+            "reason": RULE_RECOVERED
+            + (f" Active NCIC entry: {active[0].nic}." if active else " No active NCIC entry."),
+            "circumstances": [str(c) for c in RECOVERED_CIRCUMSTANCES],
+        },
+        TargetStatus.LOCATED: {
+            "allowed": bool(open_cases),
+            "reason": RULE_LOCATED
+            + (
+                f" Open local case: {open_cases[0].agency.code} {open_cases[0].case_number}."
+                if open_cases
+                else " No open local case."
+            ),
+            "circumstances": [str(c) for c in LOCATED_CIRCUMSTANCES],
+        },
+    }
+
+
+@transaction.atomic
+def record_outcome(
+    target: Target,
+    *,
+    status: str,
+    date,
+    circumstance: str,
+    agency: str,
+    city: str = "",
+    state: str = "",
+    country: str = "",
+    user=None,
+) -> Outcome:
+    """Record that a child on the list was recovered or located, under the seed's definitions."""
+    caller_target = target
+    target = Target.objects.select_for_update().select_related("operation", "child").get(
+        pk=target.pk
+    )
+    status = choice(status, [TargetStatus.RECOVERED, TargetStatus.LOCATED], "status", "outcome")
+    day = require_date(date, "date")
+    _check_outcome_date(target, day)
+    circumstance = choice(circumstance, Circumstance, "circumstance")
+    if circumstance not in ALLOWED_CIRCUMSTANCES[status]:
+        allowed = ", ".join(ALLOWED_CIRCUMSTANCES[status])
+        raise DomainError(
+            "circumstance_not_allowed",
+            f"'{circumstance}' does not fit '{status}'. "
+            + (RULE_RECOVERED if status == TargetStatus.RECOVERED else RULE_LOCATED)
+            + f" Allowed: {allowed}.",
+            "circumstance",
+        )
+    finder = get_agency(agency)
+    if not target.operation.agencies.filter(pk=finder.pk).exists():
+        raise DomainError(
+            "agency_not_in_operation",
+            f"{finder.code} does not take part in {target.operation.name}.",
+            "agency",
+        )
+    if target.status != TargetStatus.OUTSTANDING:
+        raise Conflict(
+            "already_found",
+            f"This child was already recorded as {target.status} in this operation. A child who "
+            "goes missing again starts a new episode on a later operation's list.",
+            "status",
+        )
+    where = country_code(country, default=target.operation.country)
+
+    ncic_entry = local_case = None
+    if status == TargetStatus.RECOVERED:
+        ncic_entry = next(
+            (e for e in target.child.ncic_entries.all() if e.was_active_on(day)), None
+        )
+        if ncic_entry is None:
+            raise DomainError(
+                "no_active_ncic",
+                RULE_RECOVERED + " This child has no NCIC entry that was active on "
+                f"{day.isoformat()}; if a local case is open, record 'located'.",
+                "status",
+            )
+    else:
+        local_case = target.child.local_cases.filter(status=LocalCase.Status.OPEN).first()
+        if local_case is None:
+            raise DomainError(
+                "no_open_local_case",
+                RULE_LOCATED + " This child has no open local case; if an NCIC entry is "
+                "active, record 'recovered'.",
+                "status",
+            )
+
+    outcome = Outcome.objects.create(
+        target=target, status=status, date=day, circumstance=circumstance,
+        city=(city or "").strip(), state=(state or "").strip(), country=where,
+        agency=finder, ncic_entry=ncic_entry, local_case=local_case, recorded_by=user,
+    )
+    target.status = caller_target.status = status
+    target.save(update_fields=["status"])
+    freeze_baseline(target.operation)
+
+    if ncic_entry is not None:
+        FollowUp.objects.create(
+            target=target, outcome=outcome, kind=FollowUp.Kind.NCIC_REMOVAL,
+            ncic_entry=ncic_entry, due_since=day,
+        )
+    if local_case is not None:
+        FollowUp.objects.create(
+            target=target, outcome=outcome, kind=FollowUp.Kind.LOCAL_CASE_CLOSURE,
+            local_case=local_case, due_since=day,
+        )
+    # 42 U.S.C. 671(a)(35)(A): a found child is owed a screening for exploitation.
+    FollowUp.objects.create(
+        target=target, outcome=outcome, kind=FollowUp.Kind.SCREENING, due_since=day
+    )
+    log.record(
+        "outcome.record", outcome, child_id=target.child_id, operation_id=target.operation_id,
+        changes={
+            "status": status, "date": day, "circumstance": circumstance, "country": where,
+            "agency": finder.code,
+        },
+    )
+    return outcome
+
+
+def _pending_follow_up(target: Target, kind: str) -> FollowUp:
+    follow_up = (
+        FollowUp.objects.select_for_update()
+        .filter(target=target, kind=kind, done_on__isnull=True)
+        .first()
+    )
+    if follow_up is None:
+        label = FollowUp.Kind(kind).label
+        raise Conflict(
+            "no_pending_follow_up",
+            f"Nothing to record: this child has no pending '{label}' follow-up.",
+        )
+    return follow_up
+
+
+def _check_follow_up_date(follow_up: FollowUp, date) -> dt.date:
+    day = not_in_future(require_date(date, "date"), "date")
+    if day < follow_up.due_since:
+        raise DomainError(
+            "invalid_date", f"The date is before the child was found ({follow_up.due_since}).",
+            "date",
+        )
+    return day
+
+
+@transaction.atomic
+def record_ncic_cleared(target: Target, *, date, user=None) -> FollowUp:
+    """The recovered child's NCIC entry was removed: the follow-up is done."""
+    follow_up = _pending_follow_up(target, FollowUp.Kind.NCIC_REMOVAL)
+    day = _check_follow_up_date(follow_up, date)
+    entry = follow_up.ncic_entry
+    entry.status = NCICEntry.Status.CLEARED
+    entry.cleared_on = day
+    entry.save(update_fields=["status", "cleared_on"])
+    follow_up.done_on = day
+    follow_up.save(update_fields=["done_on"])
+    log.record(
+        "ncic.clear", entry, child_id=target.child_id, operation_id=target.operation_id,
+        changes={"status": ["active", "cleared"], "cleared_on": day},
+    )
+    return follow_up
+
+
+@transaction.atomic
+def record_local_case_closed(target: Target, *, date, user=None) -> FollowUp:
+    """The local agency closed its missing-minor case after the child was located."""
+    follow_up = _pending_follow_up(target, FollowUp.Kind.LOCAL_CASE_CLOSURE)
+    day = _check_follow_up_date(follow_up, date)
+    case = follow_up.local_case
+    case.status = LocalCase.Status.CLOSED
+    case.closed_on = day
+    case.save(update_fields=["status", "closed_on"])
+    follow_up.done_on = day
+    follow_up.save(update_fields=["done_on"])
+    log.record(
+        "local_case.close", case, child_id=target.child_id, operation_id=target.operation_id,
+        changes={"status": ["open", "closed"], "closed_on": day},
+    )
+    return follow_up
+
+
+# ---------------------------------------------------------------------------------------------
+# Services, screening, investigations
+
+
+def _require_found(target: Target, what: str) -> None:
+    if not target.is_found:
+        raise Conflict(
+            "not_found_yet",
+            f"{what} are recorded for a child who has been recovered or located; this child is "
+            "still outstanding.",
+            "status",
+        )
+
+
+@transaction.atomic
+def offer_service(
+    target: Target, *, type: str, offered_on, provider: str = "", response: str = "pending",
+    user=None,
+) -> ServiceOffer:
+    _require_found(target, "Services")
+    day = not_in_future(require_date(offered_on, "offered_on"), "offered_on")
+    offer = ServiceOffer.objects.create(
+        target=target,
+        type=choice(type, ServiceOffer.Type, "type", "service type"),
+        provider=(provider or "").strip(),
+        offered_on=day,
+        response=choice(response or "pending", ServiceOffer.Response, "response"),
+        recorded_by=user,
+    )
+    log.record(
+        "service.offer", offer, child_id=target.child_id, operation_id=target.operation_id,
+        changes={"type": offer.type, "provider": offer.provider, "response": offer.response},
+    )
+    return offer
+
+
+@transaction.atomic
+def record_screening(
+    target: Target, *, instrument: str, date, result: str, version: str = "", reason: str = "",
+    indicators: list[str] | None = None, user=None,
+) -> Screening:
+    """A screening for exploitation (e.g. CSE-IT). Completing one closes the screening follow-up."""
+    _require_found(target, "Screenings")
+    if not (instrument or "").strip():
+        raise DomainError("required", "Name the screening instrument (e.g. CSE-IT).", "instrument")
+    day = not_in_future(require_date(date, "date"), "date")
+    result = choice(result, Screening.Result, "result", "screening result")
+    if result == Screening.Result.NOT_COMPLETED and not (reason or "").strip():
+        raise DomainError(
+            "reason_required", "A screening that was not completed needs the reason why.", "reason"
+        )
+    screening = Screening.objects.create(
+        target=target, instrument=instrument.strip(), version=(version or "").strip(), date=day,
+        result=result, reason=(reason or "").strip(), indicators=list(indicators or []),
+        recorded_by=user,
+    )
+    if result != Screening.Result.NOT_COMPLETED:
+        FollowUp.objects.filter(
+            target=target, kind=FollowUp.Kind.SCREENING, done_on__isnull=True
+        ).update(done_on=day)
+    # The indicators are restricted: the audit trail notes that they exist, not what they are.
+    log.record(
+        "screening.record", screening, child_id=target.child_id,
+        operation_id=target.operation_id,
+        changes={"instrument": screening.instrument, "result": result,
+                 "indicators": len(screening.indicators)},
+    )
+    return screening
+
+
+@transaction.atomic
+def open_investigation(
+    operation: Operation, *, type: str, lead_agency: str, opened, targets: list,
+    suspect_relationship: str = "unknown", summary: str = "", user=None,
+) -> Investigation:
+    kind = choice(type, Investigation.Type, "type", "investigation type")
+    lead = get_agency(lead_agency, "lead_agency")
+    day = not_in_future(require_date(opened, "opened"), "opened")
+    relationship = choice(
+        suspect_relationship or "unknown", Investigation.SuspectRelationship,
+        "suspect_relationship", "suspect relationship",
+    )
+    target_ids = [int(t.pk if isinstance(t, Target) else t) for t in (targets or [])]
+    linked = list(Target.objects.filter(operation=operation, pk__in=target_ids))
+    if len(linked) != len(set(target_ids)):
+        missing = sorted(set(target_ids) - {t.pk for t in linked})
+        raise DomainError(
+            "unknown_target", f"Child {missing[0]} is not on this operation's list.", "targets"
+        )
+    investigation = Investigation.objects.create(
+        operation=operation, type=kind, lead_agency=lead, opened=day,
+        suspect_relationship=relationship, summary=(summary or "").strip(), opened_by=user,
+    )
+    investigation.targets.set(linked)
+    log.record(
+        "investigation.open", investigation, operation_id=operation.pk,
+        changes={"type": kind, "lead_agency": lead.code, "targets": target_ids},
+    )
+    return investigation
+
+
+@transaction.atomic
+def log_activity(
+    target: Target, *, kind: str, summary: str, occurred_at=None, result: str = "",
+    source: str = "", user=None, agency: Agency | None = None,
+) -> Activity:
+    """A lead, an action or a note on the child's timeline."""
+    if not (summary or "").strip():
+        raise DomainError("required", "Say what happened.", "summary")
+    activity = Activity.objects.create(
+        target=target,
+        kind=choice(kind, Activity.Kind, "kind", "activity kind"),
+        summary=summary.strip(),
+        occurred_at=occurred_at or timezone.now(),
+        result=choice(result or "", Activity.Result, "result") if result else "",
+        source=source,
+        author=user,
+        agency=agency or getattr(user, "agency", None),
+    )
+    log.record(
+        "activity.create", activity, child_id=target.child_id, operation_id=target.operation_id,
+        changes={"kind": activity.kind},
+    )
+    return activity

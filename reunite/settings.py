@@ -82,7 +82,7 @@ MIDDLEWARE = [
 ROOT_URLCONF = "reunite.urls"
 WSGI_APPLICATION = "reunite.wsgi.application"
 AUTH_USER_MODEL = "accounts.User"
-LOGIN_URL = "web:login"
+LOGIN_URL = "accounts:login"
 LOGIN_REDIRECT_URL = "web:home"
 
 TEMPLATES = [

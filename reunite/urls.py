@@ -4,5 +4,8 @@ from django.urls import include, path
 urlpatterns = [
     path("admin/", admin.site.urls),
     path("api/v1/", include("reunite.api.urls")),
+    path("accounts/", include("reunite.accounts.urls")),
+    path("audit/", include("reunite.audit.urls")),
+    path("i18n/", include("django.conf.urls.i18n")),
     path("", include("reunite.web.urls")),
 ]

@@ -4,5 +4,4 @@ from django.urls import path
 app_name = "web"
 urlpatterns = [
     path("", lambda request: HttpResponse("Reunite"), name="home"),
-    path("login/", lambda request: HttpResponse("login"), name="login"),
 ]

@@ -76,7 +76,7 @@ def make_target(operation, agencies):
 
     def make(*, ncic: str | None = "active", case: str | None = "open", dob=dt.date(2006, 3, 14),
              first_name="Guadalupe", last_name="Hernández", second_last_name="Ortiz",
-             case_agency="LCPD"):
+             case_agency="LCPD", on_baseline=True):
         n = next(counter)
         child = Child.objects.create(
             first_name=first_name, last_name=last_name, second_last_name=second_last_name,
@@ -88,6 +88,10 @@ def make_target(operation, agencies):
         if case:
             LocalCase.objects.create(child=child, agency=agencies[case_agency],
                                      case_number=f"21-{n:05d}", status=case)
-        return put_on_list(operation, child, added_on=dt.date(2021, 4, 28))
+        target = put_on_list(operation, child, added_on=dt.date(2021, 4, 28))
+        if target.on_baseline != on_baseline:  # as if it had been on the list from the start
+            target.on_baseline = on_baseline
+            target.save(update_fields=["on_baseline"])
+        return target
 
     return make

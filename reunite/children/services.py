@@ -10,6 +10,7 @@ from reunite.audit import log
 from reunite.children.models import (
     Child,
     ChildMerge,
+    ChildName,
     LocalCase,
     MatchReview,
     NCICEntry,
@@ -60,15 +61,23 @@ def refresh_search_text(child: Child) -> None:
     records = list(child.source_records.values_list("fields", flat=True))
     child.search_text = search_text_for(child, records)
     child.save(update_fields=["search_text"])
+    # The same words, one row each, for indexed search by a word's beginning.
+    ChildName.objects.filter(child=child).delete()
+    ChildName.objects.bulk_create(
+        [ChildName(child=child, name=word[:100]) for word in set(child.search_text.split())]
+    )
 
 
 def attach_identifiers(child: Child, record: dict, agency: Agency, opened_on=None) -> None:
     """Create the NCIC entry and the local case that a record names, if not known yet."""
     nic = record.get("ncic_nic")
     if nic and not NCICEntry.objects.filter(nic=nic).exists():
+        # The entering agency (ORI) is the one whose case it is, when the row names it.
+        named = Agency.objects.filter(code=record.get("local_agency") or "").first()
+        entering = named or agency
         NCICEntry.objects.create(
             child=child, nic=nic, status=record.get("ncic_status") or NCICEntry.Status.ACTIVE,
-            entering_agency=agency if agency.is_law_enforcement else None,
+            entering_agency=entering if entering.is_law_enforcement else None,
             entered_on=_value(record, "date_last_contact") or None,
         )
     case_number = record.get("local_case_number")

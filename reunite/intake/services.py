@@ -203,6 +203,7 @@ def run_intake(
     fmt: str | None = None,
     user=None,
     progress: Progress | None = None,
+    received_on=None,
 ) -> ImportBatch:
     """Import one agency's list into an operation. See the module docstring for the steps."""
     fmt = (fmt or guess_format(file_name)).lower()
@@ -261,7 +262,7 @@ def run_intake(
                 batch.unchanged += 1
             else:
                 _store_source_record(batch, row, agency)
-            put_on_list(operation, row.child)
+            put_on_list(operation, row.child, added_on=received_on)
         for child in touched.values():
             refresh_search_text(child)
         batch.review = _queue_reviews(operation, plan, reviews)

@@ -1,0 +1,1 @@
+"""The `reunite match` command: a thin Django wrapper around reunite.linkage."""

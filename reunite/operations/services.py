@@ -143,11 +143,15 @@ def freeze_baseline(operation: Operation) -> Operation:
 
 def put_on_list(operation: Operation, child: Child, *, added_on: dt.date | None = None) -> Target:
     """The child's episode on this operation's list, created if new (caller holds the transaction)."""
+    # Read the flag from the database: the caller's copy may predate the first outcome.
+    frozen = Operation.objects.filter(pk=operation.pk).values_list(
+        "baseline_frozen_at", flat=True
+    ).first()
     target, created = Target.objects.get_or_create(
         operation=operation,
         child=child,
         defaults={
-            "on_baseline": operation.baseline_frozen_at is None,
+            "on_baseline": frozen is None,
             "added_on": added_on or timezone.localdate(),
         },
     )
@@ -160,7 +164,9 @@ def put_on_list(operation: Operation, child: Child, *, added_on: dt.date | None 
 
 
 @transaction.atomic
-def assign_target(target: Target, *, agency: str | None = None, assignee=None, user=None) -> Target:
+def assign_target(
+    target: Target, *, agency: str | None = None, assignee=None, user=None, occurred_at=None
+) -> Target:
     before = {"agency": target.assigned_agency_id, "assignee": target.assignee_id}
     if agency:
         found = get_agency(agency)
@@ -182,7 +188,7 @@ def assign_target(target: Target, *, agency: str | None = None, assignee=None, u
     after = {"agency": target.assigned_agency_id, "assignee": target.assignee_id}
     who = target.assignee or target.assigned_agency
     Activity.objects.create(
-        target=target, kind=Activity.Kind.ASSIGNMENT, occurred_at=timezone.now(),
+        target=target, kind=Activity.Kind.ASSIGNMENT, occurred_at=occurred_at or timezone.now(),
         summary=f"Assigned to {who}", agency=getattr(user, "agency", None), author=user,
     )
     log.record(
@@ -317,15 +323,17 @@ def record_outcome(
     target.save(update_fields=["status"])
     freeze_baseline(target.operation)
 
-    if ncic_entry is not None:
+    # Every active NCIC entry must be removed and every open local case closed, whichever
+    # outcome it was: the one the rule rests on, and any others (a child on two lists).
+    for entry in target.child.ncic_entries.filter(status=NCICEntry.Status.ACTIVE):
         FollowUp.objects.create(
             target=target, outcome=outcome, kind=FollowUp.Kind.NCIC_REMOVAL,
-            ncic_entry=ncic_entry, due_since=day,
+            ncic_entry=entry, due_since=day,
         )
-    if local_case is not None:
+    for case in target.child.local_cases.filter(status=LocalCase.Status.OPEN):
         FollowUp.objects.create(
             target=target, outcome=outcome, kind=FollowUp.Kind.LOCAL_CASE_CLOSURE,
-            local_case=local_case, due_since=day,
+            local_case=case, due_since=day,
         )
     # 42 U.S.C. 671(a)(35)(A): a found child is owed a screening for exploitation.
     FollowUp.objects.create(
@@ -341,19 +349,20 @@ def record_outcome(
     return outcome
 
 
-def _pending_follow_up(target: Target, kind: str) -> FollowUp:
-    follow_up = (
+def _pending_follow_ups(target: Target, kind: str, **which) -> list[FollowUp]:
+    follow_ups = list(
         FollowUp.objects.select_for_update()
-        .filter(target=target, kind=kind, done_on__isnull=True)
-        .first()
+        .select_related("ncic_entry", "local_case__agency")
+        .filter(target=target, kind=kind, done_on__isnull=True, **which)
     )
-    if follow_up is None:
+    if not follow_ups:
         label = FollowUp.Kind(kind).label
         raise Conflict(
             "no_pending_follow_up",
-            f"Nothing to record: this child has no pending '{label}' follow-up.",
+            f"Nothing to record: this child has no pending '{label}' follow-up"
+            + (" for that record." if which else "."),
         )
-    return follow_up
+    return follow_ups
 
 
 def _check_follow_up_date(follow_up: FollowUp, date) -> dt.date:
@@ -367,39 +376,47 @@ def _check_follow_up_date(follow_up: FollowUp, date) -> dt.date:
 
 
 @transaction.atomic
-def record_ncic_cleared(target: Target, *, date, user=None) -> FollowUp:
-    """The recovered child's NCIC entry was removed: the follow-up is done."""
-    follow_up = _pending_follow_up(target, FollowUp.Kind.NCIC_REMOVAL)
-    day = _check_follow_up_date(follow_up, date)
-    entry = follow_up.ncic_entry
-    entry.status = NCICEntry.Status.CLEARED
-    entry.cleared_on = day
-    entry.save(update_fields=["status", "cleared_on"])
-    follow_up.done_on = day
-    follow_up.save(update_fields=["done_on"])
-    log.record(
-        "ncic.clear", entry, child_id=target.child_id, operation_id=target.operation_id,
-        changes={"status": ["active", "cleared"], "cleared_on": day},
-    )
-    return follow_up
+def record_ncic_cleared(target: Target, *, date, nic: str = "", user=None) -> list[FollowUp]:
+    """The found child's NCIC entry was removed (all pending ones, or the one named by NIC)."""
+    which = {"ncic_entry__nic": nic.strip().upper()} if nic else {}
+    follow_ups = _pending_follow_ups(target, FollowUp.Kind.NCIC_REMOVAL, **which)
+    for follow_up in follow_ups:
+        day = _check_follow_up_date(follow_up, date)
+        entry = follow_up.ncic_entry
+        entry.status = NCICEntry.Status.CLEARED
+        entry.cleared_on = day
+        entry.save(update_fields=["status", "cleared_on"])
+        follow_up.done_on = day
+        follow_up.save(update_fields=["done_on"])
+        log.record(
+            "ncic.clear", entry, child_id=target.child_id, operation_id=target.operation_id,
+            changes={"nic": entry.nic, "status": ["active", "cleared"], "cleared_on": day},
+        )
+    return follow_ups
 
 
 @transaction.atomic
-def record_local_case_closed(target: Target, *, date, user=None) -> FollowUp:
-    """The local agency closed its missing-minor case after the child was located."""
-    follow_up = _pending_follow_up(target, FollowUp.Kind.LOCAL_CASE_CLOSURE)
-    day = _check_follow_up_date(follow_up, date)
-    case = follow_up.local_case
-    case.status = LocalCase.Status.CLOSED
-    case.closed_on = day
-    case.save(update_fields=["status", "closed_on"])
-    follow_up.done_on = day
-    follow_up.save(update_fields=["done_on"])
-    log.record(
-        "local_case.close", case, child_id=target.child_id, operation_id=target.operation_id,
-        changes={"status": ["open", "closed"], "closed_on": day},
-    )
-    return follow_up
+def record_local_case_closed(
+    target: Target, *, date, case_number: str = "", user=None
+) -> list[FollowUp]:
+    """The local agency closed its missing-minor case (all pending ones, or the one named)."""
+    which = {"local_case__case_number": case_number.strip()} if case_number else {}
+    follow_ups = _pending_follow_ups(target, FollowUp.Kind.LOCAL_CASE_CLOSURE, **which)
+    for follow_up in follow_ups:
+        day = _check_follow_up_date(follow_up, date)
+        case = follow_up.local_case
+        case.status = LocalCase.Status.CLOSED
+        case.closed_on = day
+        case.save(update_fields=["status", "closed_on"])
+        follow_up.done_on = day
+        follow_up.save(update_fields=["done_on"])
+        log.record(
+            "local_case.close", case, child_id=target.child_id,
+            operation_id=target.operation_id,
+            changes={"case": f"{case.agency.code} {case.case_number}",
+                     "status": ["open", "closed"], "closed_on": day},
+        )
+    return follow_ups
 
 
 # ---------------------------------------------------------------------------------------------

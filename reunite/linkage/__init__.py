@@ -1,0 +1,47 @@
+"""Record linkage for Reunite: tables of children's records in, scored pairs and clusters out.
+
+Pure Python on Splink (DuckDB by default, PySpark optionally); no Django here. Deterministic
+rules first (same NCIC number; same agency and case number), then a probabilistic model whose
+parameters were trained offline (model.json, `python -m reunite.linkage.train`). What counts as
+the same child — comparisons, nicknames, thresholds — lives in reunite.linkage.settings.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable, Mapping
+from typing import Any
+
+from reunite.linkage.decisions import MATCH, REVIEW, Match, clusters, decide_all
+from reunite.linkage.engine import ENGINES, score
+from reunite.linkage.records import to_arrow
+from reunite.linkage.settings import MATCH_THRESHOLD, REVIEW_THRESHOLD
+
+THRESHOLDS = {MATCH: MATCH_THRESHOLD, REVIEW: REVIEW_THRESHOLD}
+
+Progress = Callable[[str, int, int], None]
+
+__all__ = ["ENGINES", "MATCH", "REVIEW", "THRESHOLDS", "Match", "clusters", "dedupe", "link"]
+
+
+def link(query: Iterable[Mapping[str, Any]], dataset: Iterable[Mapping[str, Any]], *,
+         engine: str = "duckdb", progress: Progress | None = None) -> list[Match]:
+    """Link query records against dataset records (two different tables).
+
+    Deterministic rules first (same normalised ncic_nic; same local_agency + local_case_number:
+    a match with probability 1.0), then the probabilistic model. Only pairs whose decision is
+    "match" or "review" are returned; left_id is the query's record_id, right_id the dataset's.
+    Also accepts Arrow tables or pandas DataFrames.
+    """
+    query_table, dataset_table = to_arrow(query), to_arrow(dataset)
+    if not query_table.num_rows or not dataset_table.num_rows:
+        return []
+    return decide_all(score(query_table, dataset_table, engine=engine, progress=progress))
+
+
+def dedupe(records: Iterable[Mapping[str, Any]], *, engine: str = "duckdb",
+           progress: Progress | None = None) -> list[Match]:
+    """Like link(), within one table; each pair once with left_id < right_id."""
+    table = to_arrow(records)
+    if table.num_rows < 2:
+        return []
+    return decide_all(score(table, None, engine=engine, progress=progress))

@@ -1,0 +1,71 @@
+"""Scored pairs → the three bands, and matches → clusters."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+
+from reunite.linkage import settings as cfg
+from reunite.linkage.engine import ScoredPair
+
+MATCH, REVIEW = "match", "review"
+
+
+@dataclass(frozen=True)
+class Match:
+    left_id: str  # record_id on the left/query side
+    right_id: str  # record_id on the right/dataset side
+    match_probability: float
+    decision: str  # "match" or "review"; pairs judged different are not returned
+    agreements: dict[str, str] = field(default_factory=dict, hash=False, compare=False)
+
+
+def agreements_for(pair: ScoredPair) -> dict[str, str]:
+    return {name: cfg.COMPARISONS_BY_NAME[name].agreement_for_gamma(gamma)
+            for name, gamma in pair.gammas.items()}
+
+
+def vetoed(agreements: dict[str, str]) -> bool:
+    """A clear disagreement on an identity field (given name, surnames, date of birth, sex)."""
+    return any(cfg.COMPARISONS_BY_NAME[name].veto_on_disagree and value == cfg.DISAGREE
+               for name, value in agreements.items())
+
+
+def decide(pair: ScoredPair) -> Match | None:
+    agreements = agreements_for(pair)
+    if pair.deterministic:
+        return Match(pair.left_id, pair.right_id, 1.0, MATCH, agreements)
+    probability = pair.match_probability
+    if probability >= cfg.MATCH_THRESHOLD and not vetoed(agreements):
+        return Match(pair.left_id, pair.right_id, probability, MATCH, agreements)
+    if probability >= cfg.REVIEW_THRESHOLD:
+        return Match(pair.left_id, pair.right_id, probability, REVIEW, agreements)
+    return None
+
+
+def decide_all(pairs: Iterable[ScoredPair]) -> list[Match]:
+    decided = (decide(pair) for pair in pairs)
+    return sorted((m for m in decided if m is not None),
+                  key=lambda m: (m.left_id, -m.match_probability, m.right_id))
+
+
+def clusters(ids: Iterable[str], matches: Iterable[Match]) -> list[set[str]]:
+    """Connected components over sure matches only; every id appears in exactly one set."""
+    parent: dict[str, str] = {str(i): str(i) for i in ids}
+
+    def root(node: str) -> str:
+        parent.setdefault(node, node)
+        while parent[node] != node:
+            parent[node] = parent[parent[node]]  # path halving keeps chains short
+            node = parent[node]
+        return node
+
+    for match in matches:
+        if match.decision == MATCH:
+            a, b = root(match.left_id), root(match.right_id)
+            if a != b:
+                parent[max(a, b)] = min(a, b)
+    groups: dict[str, set[str]] = {}
+    for node in list(parent):
+        groups.setdefault(root(node), set()).add(node)
+    return sorted(groups.values(), key=lambda group: min(group))

@@ -1,0 +1,260 @@
+"""Everything that decides what "the same child" means, in one place.
+
+Comparisons (and what each level means for a reviewer), blocking rules, the deterministic rules,
+the nickname list, and the thresholds of the three bands all live here; the rest of the package
+only executes them.
+"""
+
+from __future__ import annotations
+
+import csv
+import os
+from dataclasses import dataclass
+from pathlib import Path
+
+import splink.comparison_level_library as cll
+from splink import SettingsCreator, block_on
+from splink.comparison_library import CustomComparison
+
+PACKAGE_DIR = Path(__file__).resolve().parent
+MODEL_PATH = PACKAGE_DIR / "model.json"
+NICKNAMES_PATH = PACKAGE_DIR / "nicknames.csv"
+# A user's own nickname file (same two columns), added to the shipped one.
+EXTRA_NICKNAMES_ENV = "REUNITE_NICKNAMES"
+
+# --- the three bands -------------------------------------------------------------------------
+MATCH_THRESHOLD = 0.95  # at or above: the engine's judgement is "same child"
+REVIEW_THRESHOLD = 0.30  # [REVIEW, MATCH): a person should look; below: left out
+
+# The prior is a property of the data, not of the model: a query record is expected to have this
+# many true partners among the dataset's records, so a random pair matches with probability
+# EXPECTED_MATCHES_PER_RECORD / len(dataset). Intake (80 vs 300) and leads (1,000 vs 5,000,000)
+# then both get a sensible prior from the same trained m/u parameters.
+EXPECTED_MATCHES_PER_RECORD = 0.5
+
+# Floors for trained m/u probabilities: a level never seen among matches in training must still
+# be possible (and Splink 5.0.0 rejects m < 1e-300 outright).
+MIN_PROBABILITY = 1e-5
+
+# Given names used as the first part of compound names ("María Guadalupe", "José Luis"): sisters
+# share them, so they do not count as evidence when the record has another given name.
+FILLER_GIVEN_NAMES = ("maria", "ma", "jose", "juan", "ana", "luis")
+# Surname particles dropped so "De la Cruz" and "Cruz" compare equal.
+SURNAME_PARTICLES = ("de", "del", "la", "las", "los", "y", "e", "da", "das", "do", "dos", "van",
+                     "von", "der", "di", "san", "st")
+
+AGREE, CLOSE, DISAGREE, MISSING = "agree", "close", "disagree", "missing"
+
+
+@dataclass(frozen=True)
+class Level:
+    """One comparison level: its SQL (DuckDB dialect, translated for Spark) and its meaning."""
+
+    label: str
+    agreement: str
+    creator: cll.ComparisonLevelCreator
+
+
+@dataclass(frozen=True)
+class ComparisonSpec:
+    name: str  # Splink's output_column_name, the key in Match.agreements
+    description: str
+    levels: tuple[Level, ...]
+    # A sure match never rests on a comparison that clearly disagrees here: twins and siblings
+    # share every household field and differ exactly in given name and date of birth.
+    veto_on_disagree: bool = False
+    # Cap on an agreeing level's match weight (log2 m/u), applied when training.
+    max_match_weight: float | None = None
+
+    def agreement_for_gamma(self, gamma: int) -> str:
+        """Splink numbers non-null levels from the top: the first gets the highest gamma."""
+        if gamma < 0:
+            return MISSING
+        non_null = [lvl for lvl in self.levels if lvl.agreement != MISSING]
+        return non_null[len(non_null) - 1 - gamma].agreement
+
+    def to_splink(self) -> CustomComparison:
+        return CustomComparison(
+            comparison_levels=[
+                lvl.creator.configure(label_for_charts=lvl.label) for lvl in self.levels
+            ],
+            output_column_name=self.name,
+            comparison_description=self.description,
+        )
+
+
+def _sql(condition: str) -> cll.CustomLevel:
+    return cll.CustomLevel(condition, base_dialect_str="duckdb")
+
+
+def _null(*columns: str) -> cll.CustomLevel:
+    sides = [f"{c}_{s} IS NULL" for c in columns for s in ("l", "r")]
+    return cll.CustomLevel(" OR ".join(sides), base_dialect_str="duckdb").configure(
+        is_null_level=True
+    )
+
+
+NAME_SWAPPED = "first_name_l = surname1_r AND surname1_l = first_name_r"
+
+COMPARISONS: tuple[ComparisonSpec, ...] = (
+    ComparisonSpec(
+        name="given_name",
+        description="First and middle names, nicknames and aliases",
+        veto_on_disagree=True,
+        levels=(
+            Level("missing", MISSING, _null("given_full")),
+            Level("exact", AGREE, cll.ExactMatchLevel("given_full")),
+            Level("swapped with surname", CLOSE, _sql(NAME_SWAPPED)),
+            Level(
+                "nickname, alias or shorter form",
+                CLOSE,
+                cll.Or(
+                    cll.ArrayIntersectLevel("given_keys", 1),
+                    _sql("first_name_l = first_name_r "
+                         "AND (given_count_l = 1 OR given_count_r = 1)"),
+                ),
+            ),
+            Level("one typo", CLOSE, cll.DamerauLevenshteinLevel("given_full", 1)),
+            Level(
+                "similar spelling",
+                CLOSE,
+                cll.And(
+                    cll.JaroWinklerLevel("given_full", 0.9),
+                    cll.DamerauLevenshteinLevel("given_full", 2),
+                ),
+            ),
+            Level("different", DISAGREE, cll.ElseLevel()),
+        ),
+    ),
+    ComparisonSpec(
+        name="surnames",
+        description="Paternal and maternal surnames",
+        veto_on_disagree=True,
+        levels=(
+            Level("missing", MISSING, _null("surname1")),
+            Level("both surnames exact", AGREE, _sql(
+                "surname1_l = surname1_r AND (surname2_l = surname2_r "
+                "OR (surname2_l IS NULL AND surname2_r IS NULL))")),
+            Level("swapped with given name", CLOSE, _sql(NAME_SWAPPED)),
+            Level("paternal exact, maternal missing", CLOSE, _sql(
+                "surname1_l = surname1_r AND (surname2_l IS NULL OR surname2_r IS NULL)")),
+            Level("surnames in the other order", CLOSE, _sql(
+                "surname1_l = surname2_r AND surname2_l = surname1_r")),
+            Level(
+                "both similar",
+                CLOSE,
+                cll.And(
+                    cll.JaroWinklerLevel("surname1", 0.9),
+                    cll.Or(
+                        _sql("surname2_l IS NULL OR surname2_r IS NULL"),
+                        cll.JaroWinklerLevel("surname2", 0.9),
+                    ),
+                ),
+            ),
+            Level("one surname shared, the other missing", CLOSE, cll.And(
+                cll.ArrayIntersectLevel("surnames", 1),
+                _sql("surname2_l IS NULL OR surname2_r IS NULL"),
+            )),
+            Level("one surname shared, the other different", DISAGREE,
+                  cll.ArrayIntersectLevel("surnames", 1)),
+            Level("different", DISAGREE, cll.ElseLevel()),
+        ),
+    ),
+    ComparisonSpec(
+        name="dob",
+        description="Date of birth",
+        veto_on_disagree=True,
+        levels=(
+            Level("missing", MISSING, _null("dob")),
+            Level("exact", AGREE, cll.ExactMatchLevel("dob")),
+            Level("day and month transposed", CLOSE, _sql(
+                "dob_year_l = dob_year_r AND dob_month_l = dob_day_r "
+                "AND dob_day_l = dob_month_r")),
+            Level("one digit wrong", CLOSE, cll.DamerauLevenshteinLevel("dob", 1)),
+            Level("different", DISAGREE, cll.ElseLevel()),
+        ),
+    ),
+    ComparisonSpec(
+        name="sex",
+        description="Sex (M/F; X and U count as missing)",
+        levels=(
+            Level("missing", MISSING, _null("sex")),
+            Level("same", AGREE, cll.ExactMatchLevel("sex")),
+            Level("different", DISAGREE, cll.ElseLevel()),
+        ),
+    ),
+    ComparisonSpec(
+        # One comparison for the whole household: address, guardian and postcode move together,
+        # and siblings share all three, so they must not add up as independent evidence.
+        name="household",
+        description="Address, guardian and postcode",
+        # Agencies' synthetic copies keep the address far more often than real ones do, and
+        # siblings share it: evidence of the family, not of the child.
+        max_match_weight=6.0,
+        levels=(
+            Level("missing", MISSING, _null("household_key")),
+            Level("same address or guardian", AGREE, _sql(
+                "address_l = address_r OR guardian_l = guardian_r")),
+            Level("same postcode", CLOSE, cll.ExactMatchLevel("postcode")),
+            Level("different", DISAGREE, cll.ElseLevel()),
+        ),
+    ),
+)
+
+COMPARISONS_BY_NAME = {spec.name: spec for spec in COMPARISONS}
+
+# Candidate pairs: each rule catches the noisy copies the others miss (a nickname with a wrong
+# date, a swapped name with an exact date, ...). Deterministic-rule pairs are always compared.
+BLOCKING_RULES = (
+    block_on("dob"),
+    block_on("first_name", "surname1"),
+    block_on("surname1", "surname2"),
+    block_on("surname1", "dob_year"),
+    block_on("surname2", "dob_year"),
+    "l.first_name = r.surname1 AND l.surname1 = r.first_name",
+    block_on("ncic_key"),
+    block_on("case_key"),
+)
+
+# Deterministic rules: the same NCIC number, or the same agency and case number, is the same
+# child whatever the names say (SQL over the l/r columns of a scored pair).
+DETERMINISTIC_RULE_SQL = "(l.ncic_key = r.ncic_key) OR (l.case_key = r.case_key)"
+
+
+def splink_settings(link_type: str, prior: float) -> SettingsCreator:
+    """The model's structure; trained m/u come from model.json (see reunite.linkage.model)."""
+    return SettingsCreator(
+        link_type=link_type,  # type: ignore[arg-type]
+        unique_id_column_name="record_id",
+        comparisons=[spec.to_splink() for spec in COMPARISONS],
+        blocking_rules_to_generate_predictions=list(BLOCKING_RULES),
+        probability_two_random_records_match=prior,
+        retain_matching_columns=True,  # Splink 5 only outputs gamma_* (→ agreements) with them
+        additional_columns_to_retain=["ncic_key", "case_key"],
+    )
+
+
+def prior_for(dataset_size: int) -> float:
+    return min(0.5, EXPECTED_MATCHES_PER_RECORD / max(dataset_size, 1))
+
+
+def nickname_files(extra: str | os.PathLike[str] | None = None) -> list[Path]:
+    """The shipped list, then the file named by REUNITE_NICKNAMES, then `extra`."""
+    files = [NICKNAMES_PATH]
+    for candidate in (os.environ.get(EXTRA_NICKNAMES_ENV), extra):
+        if candidate:
+            files.append(Path(candidate))
+    return files
+
+
+def load_nicknames(extra: str | os.PathLike[str] | None = None) -> list[tuple[str, str]]:
+    """(nickname, full name) pairs as written; normalisation happens with the records'."""
+    pairs: list[tuple[str, str]] = []
+    for path in nickname_files(extra):
+        with open(path, newline="", encoding="utf-8") as handle:
+            for row in csv.DictReader(handle):
+                nickname = (row.get("nickname") or "").strip()
+                name = (row.get("name") or "").strip()
+                if nickname and name:
+                    pairs.append((nickname, name))
+    return pairs

@@ -148,7 +148,7 @@ class _Builder:
         folder = demo_dir()
         folder.mkdir(parents=True, exist_ok=True)
         for demo_file in self.population.files:
-            self.intake(folder, demo_file)
+            self.intake(folder, demo_file, received_on=dt.date(2021, 4, 28))
         self.find_targets()
         self.assign()
         self.leads(added_later=False)
@@ -156,7 +156,7 @@ class _Builder:
         # June: LCPD's new cases arrive after work started (the first outcome froze the
         # baseline), so they are reported as added, not as baseline.
         self.operation.refresh_from_db()
-        self.intake(folder, self.population.additions)
+        self.intake(folder, self.population.additions, received_on=dt.date(2021, 6, 10))
         self.find_targets()
         self.assign(added_later=True)
         self.leads(added_later=True)
@@ -166,13 +166,14 @@ class _Builder:
 
     # -- the lists ------------------------------------------------------------------------------
 
-    def intake(self, folder: Path, demo_file: DemoFile) -> ImportBatch:
+    def intake(self, folder: Path, demo_file: DemoFile, received_on: dt.date) -> ImportBatch:
         path = folder / demo_file.name
         path.write_bytes(demo_file.data)
         with self.as_user("coordinator"):
             batch = run_intake(
                 self.operation, Agency.objects.get(code=demo_file.agency), demo_file.data,
                 file_name=demo_file.name, user=self.users["coordinator"],
+                received_on=received_on,
             )
         _say(self.stdout,
              f"  {demo_file.agency:5} {demo_file.name}: {batch.rows} rows, {batch.new_children} "
@@ -216,6 +217,7 @@ class _Builder:
 
     def assign(self, added_later: bool = False) -> None:
         mine = set(self.story.assigned_to_investigator)
+        assigned_at = _at(dt.date(2021, 6, 11) if added_later else dt.date(2021, 5, 1), 8)
         with self.as_user("coordinator"):
             for key, target in sorted(self.targets.items()):
                 child = self.children[key]
@@ -223,10 +225,10 @@ class _Builder:
                     continue
                 if key in mine:
                     assign_target(target, agency="LCPD", assignee=self.users["investigator"],
-                                  user=self.users["coordinator"])
+                                  user=self.users["coordinator"], occurred_at=assigned_at)
                 else:
                     assign_target(target, agency=ASSIGNED_AGENCY[child.home_agency],
-                                  user=self.users["coordinator"])
+                                  user=self.users["coordinator"], occurred_at=assigned_at)
 
     def leads(self, added_later: bool) -> None:
         for key, entries in sorted(self.story.leads.items()):

@@ -8,6 +8,7 @@ start with an unsafe configuration.
 from pathlib import Path
 
 import dj_database_url
+from csp.constants import NONCE, NONE, SELF
 from django.core.exceptions import ImproperlyConfigured
 
 from reunite.env import env_bool, env_int, env_list, env_str
@@ -45,6 +46,7 @@ INSTALLED_APPS = [
     "rest_framework",
     "rest_framework.authtoken",
     "drf_spectacular",
+    "drf_spectacular_sidecar",  # Swagger UI and Redoc served locally: no CDN
     "django_htmx",
     "django_otp",
     "django_otp.plugins.otp_totp",
@@ -65,6 +67,7 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "csp.middleware.CSPMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
@@ -72,6 +75,8 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django_otp.middleware.OTPMiddleware",
+    "reunite.accounts.middleware.MFARequiredMiddleware",
+    "reunite.web.middleware.UserLanguageMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
@@ -121,6 +126,7 @@ AUTH_PASSWORD_VALIDATORS = [
     },
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
+    {"NAME": "reunite.accounts.passwords.BannedPasswordValidator"},
 ]
 AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",
@@ -146,8 +152,11 @@ WHITENOISE_USE_FINDERS = True
 WHITENOISE_AUTOREFRESH = DEBUG
 
 # Uploads: lists of children, not archives. Big enough for a state's NCIC extract.
+# reunite.core.uploads.check_upload refuses anything else (type and size) before it is read.
 DATA_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024
+DATA_UPLOAD_MAX_NUMBER_FILES = 10
+DATA_UPLOAD_MAX_NUMBER_FIELDS = 2000
 REUNITE_MAX_UPLOAD_BYTES = env_int("REUNITE_MAX_UPLOAD_BYTES", 25 * 1024 * 1024)
 
 REST_FRAMEWORK = {
@@ -166,19 +175,39 @@ SPECTACULAR_SETTINGS = {
     "DESCRIPTION": "Multi-agency operations to locate and recover missing minors.",
     "VERSION": "1",
     "SERVE_INCLUDE_SCHEMA": False,
+    "SWAGGER_UI_DIST": "SIDECAR",
+    "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
+    "REDOC_DIST": "SIDECAR",
+    "COMPONENT_SPLIT_REQUEST": True,
+    "ENUM_NAME_OVERRIDES": {
+        "TargetStatusEnum": "reunite.operations.models.TargetStatus",
+        "NCICStatusEnum": "reunite.children.models.NCICEntry.Status",
+        "OpenClosedStatusEnum": "reunite.children.models.LocalCase.Status",
+    },
 }
 
-# Account security (CJIS Security Policy): lockout after 5 failures in 15 minutes, until released.
+# Account security (CJIS Security Policy): lockout after 5 failures in 15 minutes, until released
+# (`reunite unlock USER`, or the admin's "release lockout" action).
 AXES_FAILURE_LIMIT = 5
+REUNITE_LOCKOUT_WINDOW_MINUTES = 15
 AXES_COOLOFF_TIME = None
+AXES_HANDLER = "reunite.accounts.lockout.WindowedLockoutHandler"
+AXES_LOCKOUT_CALLABLE = "reunite.accounts.lockout.lockout_response"
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_PARAMETERS = ["username"]
 AXES_ENABLE_ACCESS_FAILURE_LOG = True
 AXES_VERBOSE = False
 # CJIS locks the account, whatever address the attempts come from; axes warns about that choice.
 SILENCED_SYSTEM_CHECKS = ["axes.W006"]
-SESSION_COOKIE_AGE = env_int("REUNITE_SESSION_IDLE_SECONDS", 30 * 60)
+# CJIS: the session locks after at most 30 minutes idle; a shorter idle time may be configured.
+SESSION_COOKIE_AGE = min(env_int("REUNITE_SESSION_IDLE_SECONDS", 30 * 60), 30 * 60)
 SESSION_SAVE_EVERY_REQUEST = True  # idle timeout: the 30 minutes restart on every request
+SESSION_EXPIRE_AT_BROWSER_CLOSE = True
+# CJIS: one session per user unless justified; a new sign-in ends the others.
+REUNITE_CONCURRENT_SESSIONS = env_bool("REUNITE_CONCURRENT_SESSIONS", False)
+OTP_TOTP_ISSUER = "Reunite"
+# CJIS: audit records are kept at least one year. Nothing in Reunite deletes them.
+REUNITE_AUDIT_RETENTION_DAYS = max(env_int("REUNITE_AUDIT_RETENTION_DAYS", 366), 366)
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
 CSRF_COOKIE_HTTPONLY = False
@@ -186,13 +215,36 @@ CSRF_COOKIE_HTTPONLY = False
 if PRODUCTION:
     SESSION_COOKIE_SECURE = True
     CSRF_COOKIE_SECURE = True
+    # __Host- cookies are only accepted over HTTPS, for this exact host, on every path.
+    SESSION_COOKIE_NAME = "__Host-sessionid"
+    CSRF_COOKIE_NAME = "__Host-csrftoken"
     SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", True)
     SECURE_HSTS_SECONDS = 31536000
     SECURE_HSTS_INCLUDE_SUBDOMAINS = True
+    SECURE_HSTS_PRELOAD = env_bool("SECURE_HSTS_PRELOAD", False)
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
+SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
+
+# Content Security Policy (django-csp 4): everything from this server, nothing inline but what
+# carries the per-request nonce (`nonce="{{ request.csp_nonce }}"`). htmx is served locally and
+# its inline indicator styles are switched off (base.html's htmx-config).
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": [SELF],
+        "script-src": [SELF],
+        "style-src": [SELF, NONCE],
+        "img-src": [SELF, "data:"],
+        "font-src": [SELF],
+        "connect-src": [SELF],
+        "object-src": [NONE],
+        "base-uri": [SELF],
+        "form-action": [SELF],
+        "frame-ancestors": [NONE],
+    }
+}
 
 LOGGING = {
     "version": 1,

@@ -62,3 +62,22 @@ def get_target_for(user, target_id) -> Target:
     if target is None:
         raise NotFound("unknown_target", f"No child you can see has the id '{target_id}'.")
     return target
+
+
+def audit_events_for(user):
+    """Audit events an overseer may read: for superusers and administrators, the whole log;
+    for auditors, everything about the operations their agency takes part in (and the children
+    on those lists), plus account events (sign-ins, lockouts) that concern no operation."""
+    from reunite.audit.models import AuditEvent
+
+    if not has_cap(user, Cap.VIEW_AUDIT):
+        return AuditEvent.objects.none()
+    if user.is_superuser or has_cap(user, Cap.MANAGE_ACCOUNTS):
+        return AuditEvent.objects.all()
+    operation_ids = operations_for(user).values("pk")
+    child_ids = Target.objects.filter(operation__in=operation_ids).values("child_id")
+    return AuditEvent.objects.filter(
+        Q(operation_id__in=operation_ids)
+        | Q(operation_id__isnull=True, child_id__in=child_ids)
+        | Q(operation_id__isnull=True, child_id__isnull=True)
+    )

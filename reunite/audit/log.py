@@ -1,7 +1,9 @@
 """Writing and verifying audit events.
 
 Every domain function calls `record()` inside its own transaction, so a change and its audit
-event are stored together or not at all.
+event are stored together or not at all. Each event carries the hash of the one before it; the
+hash is computed before the row is inserted (the id comes from the chain head, under its row lock),
+so no event is ever written twice — the table only ever sees INSERTs.
 """
 
 from dataclasses import dataclass
@@ -9,10 +11,13 @@ from dataclasses import dataclass
 from django.db import models, transaction
 from django.utils import timezone
 
-from reunite.audit.context import current_actor
+from reunite.audit.context import Actor, actor_for_request, actor_for_user, current_actor
 from reunite.audit.models import AuditChainHead, AuditEvent
 
 GENESIS = "0" * 64
+
+# Actions that mean "someone looked at a child's record" (the auditor's "who saw this child").
+VIEW_ACTIONS = ("target.view", "child.view", "target.export", "child.export")
 
 
 def _jsonable(value):
@@ -36,16 +41,17 @@ def record(
     outcome: str = AuditEvent.Outcome.SUCCESS,
     child_id: int | None = None,
     operation_id: int | None = None,
-    actor=None,
+    actor: Actor | None = None,
 ) -> AuditEvent:
     actor = actor or current_actor()
     with transaction.atomic():
         head, _ = AuditChainHead.objects.select_for_update().get_or_create(pk=1)
         event = AuditEvent(
+            pk=head.last_id + 1,
             at=timezone.now(),
             actor_id=actor.user_id,
-            actor_username=actor.username,
-            ip=actor.ip,
+            actor_username=actor.username[:150],
+            ip=AuditEvent._meta.get_field("ip").to_python(actor.ip) if actor.ip else None,
             channel=actor.channel,
             action=action,
             object_type=obj._meta.label_lower if obj is not None else "",
@@ -56,15 +62,64 @@ def record(
             detail=detail,
             outcome=outcome,
             prev_hash=head.last_hash,
-            hash="pending-" + timezone.now().isoformat() + str(id(actor)),
         )
-        event.save()
         event.hash = event.compute_hash()
-        AuditEvent.objects.filter(pk=event.pk).update(hash=event.hash)
+        event.save()
         head.last_id = event.pk
         head.last_hash = event.hash
         head.save(update_fields=["last_id", "last_hash"])
     return event
+
+
+def _actor_of(who) -> Actor | None:
+    """A request (page or API) or a user, as the actor of an access event."""
+    if who is None:
+        return None
+    if hasattr(who, "META"):
+        return actor_for_request(who)
+    return actor_for_user(who, current_actor().ip, current_actor().channel)
+
+
+def audit_access(
+    action: str,
+    who=None,
+    obj: models.Model | None = None,
+    *,
+    child_id: int | None = None,
+    operation_id: int | None = None,
+    detail: str = "",
+    changes: dict | None = None,
+    outcome: str = AuditEvent.Outcome.SUCCESS,
+) -> AuditEvent:
+    """Record a read: a search, a list, an export, a report, a look at the audit log.
+
+    `who` is the request (preferred: it names the user and address) or a user; without it the
+    actor of the current context is used.
+    """
+    return record(
+        action, obj, child_id=child_id, operation_id=operation_id, detail=detail,
+        changes=changes, outcome=outcome, actor=_actor_of(who),
+    )
+
+
+def audit_view(who, target, *, action: str = "target.view", detail: str = "") -> AuditEvent:
+    """Record that someone looked at a child's record (a Target, or a Child with no operation)."""
+    child_id = getattr(target, "child_id", None)
+    operation_id = getattr(target, "operation_id", None)
+    if child_id is None and target._meta.label_lower == "children.child":
+        child_id, action = target.pk, ("child.view" if action == "target.view" else action)
+    return record(
+        action, target, child_id=child_id, operation_id=operation_id, detail=detail,
+        actor=_actor_of(who),
+    )
+
+
+def audit_refusal(who, action: str, *, detail: str = "", child_id=None, operation_id=None):
+    """Record a refused attempt (403/404 on a record the user may not reach)."""
+    return record(
+        action, None, child_id=child_id, operation_id=operation_id, detail=detail,
+        outcome=AuditEvent.Outcome.REFUSED, actor=_actor_of(who),
+    )
 
 
 def diff(before: dict, after: dict) -> dict:
@@ -83,7 +138,8 @@ class ChainProblem:
 
 
 def verify_chain() -> list[ChainProblem]:
-    """Walk the chain: an edited event breaks its own hash, a deleted one breaks the link."""
+    """Walk the chain: an edited event breaks its own hash, a deleted one breaks the link, a
+    truncated tail no longer matches the chain head."""
     problems: list[ChainProblem] = []
     prev_hash = GENESIS
     prev_id = 0
@@ -102,8 +158,12 @@ def verify_chain() -> list[ChainProblem]:
         prev_hash, prev_id = event.hash, event.pk
         last_seen = event
     head = AuditChainHead.objects.filter(pk=1).first()
-    if head and (last_seen is None or head.last_hash != last_seen.hash):
+    if head and head.last_id and (last_seen is None or head.last_hash != last_seen.hash):
         problems.append(
-            ChainProblem(None, f"the last event ({head.last_id}) is missing: the log was truncated")
+            ChainProblem(
+                None,
+                f"the last event ({head.last_id}) is missing: the log was truncated after event "
+                f"{prev_id}",
+            )
         )
     return problems

@@ -1,10 +1,6 @@
 """Makes the signed-in user and their address the audit actor for the whole request."""
 
-from reunite.audit.context import acting_as, actor_for_user
-
-
-def client_ip(request) -> str | None:
-    return request.META.get("REMOTE_ADDR") or None
+from reunite.audit.context import acting_as, actor_for_request, client_ip  # noqa: F401
 
 
 class RequestContextMiddleware:
@@ -12,6 +8,6 @@ class RequestContextMiddleware:
         self.get_response = get_response
 
     def __call__(self, request):
-        channel = "api" if request.path.startswith("/api/") else "web"
-        with acting_as(actor_for_user(getattr(request, "user", None), client_ip(request), channel)):
+        # acting_as resets the context afterwards, even if the API replaced the actor mid-request.
+        with acting_as(actor_for_request(request)):
             return self.get_response(request)

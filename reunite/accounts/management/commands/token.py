@@ -13,10 +13,9 @@ class Command(BaseCommand):
 
     def handle(self, *args, **options):
         user, created = get_user_model().objects.get_or_create(username=options["username"])
-        if created:
+        if created:  # the user.create event is written by the account signals
             user.set_unusable_password()
             user.save()
-            log.record("user.create", user, changes={"username": user.username, "via": "token"})
         token, token_created = Token.objects.get_or_create(user=user)
         if token_created:
             log.record("token.create", user, changes={"username": user.username})

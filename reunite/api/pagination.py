@@ -12,3 +12,14 @@ class CursorlessPagination(PageNumberPagination):
         return Response(
             {"results": data, "next": self.get_next_link(), "count": self.page.paginator.count}
         )
+
+    def get_paginated_response_schema(self, schema):
+        return {
+            "type": "object",
+            "required": ["results", "next", "count"],
+            "properties": {
+                "results": schema,
+                "next": {"type": "string", "nullable": True, "format": "uri"},
+                "count": {"type": "integer"},
+            },
+        }

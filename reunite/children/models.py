@@ -71,6 +71,9 @@ class Child(models.Model):
     class Meta:
         ordering = ["last_name", "second_last_name", "first_name", "id"]
         verbose_name_plural = "children"
+        # Lists sorted by name walk this index instead of sorting every child (web list).
+        indexes = [models.Index(fields=["last_name", "second_last_name", "first_name", "id"],
+                                name="child_name_order")]
 
     def __str__(self) -> str:
         return self.full_name or f"Child {self.pk}"
@@ -86,6 +89,27 @@ class Child(models.Model):
     @property
     def in_foster_care(self) -> bool:
         return self.custody == Custody.CYFD
+
+
+class ChildName(models.Model):
+    """One folded word of a name or alias the child is known by in any source (the words of
+    `Child.search_text`), so search finds children by a word's beginning through an index
+    instead of scanning every child's names. Rebuilt with `search_text`."""
+
+    child = models.ForeignKey(Child, on_delete=models.CASCADE, related_name="names")
+    name = models.CharField(max_length=100)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["child", "name"], name="unique_child_name")
+        ]
+        # varchar_pattern_ops lets PostgreSQL use the index for LIKE 'prefix%'; other
+        # databases get a plain index, searched by range.
+        indexes = [models.Index(fields=["name"], name="child_name_prefix",
+                                opclasses=["varchar_pattern_ops"])]
+
+    def __str__(self) -> str:
+        return self.name
 
 
 class SourceRecord(models.Model):
@@ -214,6 +238,9 @@ class ChildMerge(models.Model):
     class Meta:
         ordering = ["-merged_at"]
 
+    def __str__(self) -> str:
+        return f"child {self.absorbed_id} merged into {self.survivor_id}"
+
 
 class MatchReview(models.Model):
     """Two children who may be the same person: a person decides."""
@@ -246,3 +273,6 @@ class MatchReview(models.Model):
                 fields=["operation", "child_a", "child_b"], name="unique_review_pair"
             )
         ]
+
+    def __str__(self) -> str:
+        return f"children {self.child_a_id} and {self.child_b_id}: {self.decision}"

@@ -1,5 +1,10 @@
 """Folding names so that any spelling in any source finds the child (accents, case, hyphens)."""
 
+import csv
+from functools import lru_cache
+from pathlib import Path
+
+from rapidfuzz import fuzz
 from unidecode import unidecode
 
 
@@ -25,3 +30,54 @@ def _child_fields(child) -> dict:
         "last_name": child.last_name, "second_last_name": child.second_last_name,
         "aliases": child.aliases,
     }
+
+
+# ---------------------------------------------------------------------------------------------
+# Searching: a query's words, each with the nicknames and full names it may stand for.
+
+_NICKNAMES_CSV = Path(__file__).resolve().parent.parent / "linkage" / "nicknames.csv"
+
+
+@lru_cache(maxsize=1)
+def _nickname_groups() -> dict[str, frozenset[str]]:
+    """Folded name → every folded name it may stand for (Lupita ↔ Guadalupe), both ways."""
+    if not _NICKNAMES_CSV.exists():
+        return {}
+    related: dict[str, set[str]] = {}
+    with _NICKNAMES_CSV.open(encoding="utf-8", newline="") as handle:
+        for row in csv.DictReader(handle):
+            nickname, name = fold(row.get("nickname", "")), fold(row.get("name", ""))
+            if nickname and name:
+                related.setdefault(nickname, set()).add(name)
+                related.setdefault(name, set()).add(nickname)
+    return {key: frozenset(values) for key, values in related.items()}
+
+
+def name_variants(word: str) -> set[str]:
+    """The folded word and the names it may be a nickname of (or nicknames of it)."""
+    folded = fold(word)
+    if not folded:
+        return set()
+    return {folded, *_nickname_groups().get(folded, ())}
+
+
+def query_terms(query: str) -> list[set[str]]:
+    """One set of variants per word: a child matches when every word matches one variant."""
+    return [name_variants(word) for word in fold(query).split()]
+
+
+def closeness(query: str, search_text: str) -> float:
+    """How well a (possibly misspelt) query fits a child's names, 0–100: the mean over the
+    query's words of the best similarity to any of the child's names."""
+    words = fold(query).split()
+    names = search_text.split()
+    if not words or not names:
+        return 0.0
+    best = [max(fuzz.ratio(word, name) for name in names) for word in words]
+    return sum(best) / len(best)
+
+
+def fuzzy_fragments(query: str) -> list[str]:
+    """The first three letters of each word of four letters or more: what a misspelling of a
+    name usually keeps, and what an index can look up."""
+    return [word[:3] for word in fold(query).split() if len(word) >= 4]

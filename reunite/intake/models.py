@@ -34,6 +34,9 @@ class ImportBatch(models.Model):
         ordering = ["-created_at", "-id"]
         verbose_name_plural = "import batches"
 
+    def __str__(self) -> str:
+        return f"{self.file_name} from {self.agency.code}"
+
     def summary(self) -> dict:
         return {
             "rows": self.rows,

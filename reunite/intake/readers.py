@@ -34,7 +34,9 @@ def read_rows(data: bytes, fmt: str) -> list[Row]:
         return list(_read_xlsx(data))
     if fmt == "pfif":
         return list(_read_pfif(data))
-    raise DomainError("invalid_format", f"'{fmt}' is not a format: use csv, xlsx or pfif.", "format")
+    raise DomainError(
+        "invalid_format", f"'{fmt}' is not a format: use csv, xlsx or pfif.", "format"
+    )
 
 
 def _read_csv(data: bytes) -> Iterator[Row]:
@@ -54,7 +56,8 @@ def _read_csv(data: bytes) -> Iterator[Row]:
     for line_number, values in enumerate(reader, start=2):
         if not any(v.strip() for v in values):
             continue
-        yield line_number, dict(zip(header, values + [""] * (len(header) - len(values)), strict=False))
+        padded = values + [""] * (len(header) - len(values))
+        yield line_number, dict(zip(header, padded, strict=False))
 
 
 def _read_xlsx(data: bytes) -> Iterator[Row]:

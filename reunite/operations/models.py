@@ -110,6 +110,9 @@ class Outcome(models.Model):
     class Meta:
         ordering = ["date", "id"]
 
+    def __str__(self) -> str:
+        return f"{self.get_status_display()} on {self.date}"
+
 
 class FollowUp(models.Model):
     """What a finding obliges someone to do next, tracked until it is recorded as done."""
@@ -133,6 +136,9 @@ class FollowUp(models.Model):
 
     class Meta:
         ordering = ["due_since", "id"]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} ({'pending' if self.pending else self.done_on})"
 
     @property
     def pending(self) -> bool:
@@ -167,6 +173,9 @@ class ServiceOffer(models.Model):
     class Meta:
         ordering = ["offered_on", "id"]
 
+    def __str__(self) -> str:
+        return f"{self.get_type_display()} ({self.get_response_display()})"
+
 
 class Screening(models.Model):
     """A screening for exploitation. Indicators are restricted (need to know)."""
@@ -191,6 +200,9 @@ class Screening(models.Model):
     class Meta:
         ordering = ["date", "id"]
 
+    def __str__(self) -> str:
+        return f"{self.instrument} on {self.date}"
+
     @property
     def of_concern(self) -> bool:
         return self.result in {self.Result.POSSIBLE_CONCERN, self.Result.CLEAR_CONCERN}
@@ -213,7 +225,9 @@ class Investigation(models.Model):
         STRANGER = "stranger", _("Stranger")
         UNKNOWN = "unknown", _("Unknown")
 
-    operation = models.ForeignKey(Operation, on_delete=models.PROTECT, related_name="investigations")
+    operation = models.ForeignKey(
+        Operation, on_delete=models.PROTECT, related_name="investigations"
+    )
     type = models.CharField(max_length=30, choices=Type.choices)
     lead_agency = models.ForeignKey("agencies.Agency", on_delete=models.PROTECT, related_name="+")
     opened = models.DateField()
@@ -229,6 +243,9 @@ class Investigation(models.Model):
 
     class Meta:
         ordering = ["opened", "id"]
+
+    def __str__(self) -> str:
+        return f"{self.get_type_display()} ({self.lead_agency.code}, {self.opened})"
 
 
 class Activity(models.Model):
@@ -266,3 +283,6 @@ class Activity(models.Model):
     class Meta:
         ordering = ["-occurred_at", "-id"]
         verbose_name_plural = "activities"
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()}: {self.summary[:60]}"

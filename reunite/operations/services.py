@@ -73,7 +73,9 @@ def get_target(target_id) -> Target:
     try:
         return Target.objects.select_related("operation", "child").get(pk=int(target_id))
     except (Target.DoesNotExist, ValueError, TypeError):
-        raise NotFound("unknown_target", f"No child on any list has the id '{target_id}'.") from None
+        raise NotFound(
+            "unknown_target", f"No child on any list has the id '{target_id}'."
+        ) from None
 
 
 # ---------------------------------------------------------------------------------------------
@@ -98,7 +100,9 @@ def create_operation(
     start = require_date(start_date, "start_date")
     leads = agencies_by_code(lead_agencies, "lead_agencies")
     if not leads:
-        raise DomainError("required", "An operation needs at least one lead agency.", "lead_agencies")
+        raise DomainError(
+            "required", "An operation needs at least one lead agency.", "lead_agencies"
+        )
     participants = agencies_by_code(agencies or [], "agencies")
     slug = slugify(slug or name)[:80] or "operation"
     if Operation.objects.filter(slug=slug).exists():
@@ -142,7 +146,8 @@ def freeze_baseline(operation: Operation) -> Operation:
 
 
 def put_on_list(operation: Operation, child: Child, *, added_on: dt.date | None = None) -> Target:
-    """The child's episode on this operation's list, created if new (caller holds the transaction)."""
+    """The child's episode on this operation's list, created if new (in the caller's
+    transaction)."""
     # Read the flag from the database: the caller's copy may predate the first outcome.
     frozen = Operation.objects.filter(pk=operation.pk).values_list(
         "baseline_frozen_at", flat=True
@@ -177,6 +182,14 @@ def assign_target(
             )
         target.assigned_agency = found
     if assignee is not None:
+        if assignee.agency_id and not target.operation.agencies.filter(
+            pk=assignee.agency_id
+        ).exists():
+            raise DomainError(
+                "agency_not_in_operation",
+                f"{assignee} works for an agency that does not take part in "
+                f"{target.operation.name}.", "assignee",
+            )
         if target.assigned_agency and assignee.agency_id and (
             assignee.agency_id != target.assigned_agency_id
         ) and not agency:
@@ -351,7 +364,8 @@ def record_outcome(
 
 def _pending_follow_ups(target: Target, kind: str, **which) -> list[FollowUp]:
     follow_ups = list(
-        FollowUp.objects.select_for_update()
+        # of=("self",): PostgreSQL refuses FOR UPDATE on the nullable side of an outer join.
+        FollowUp.objects.select_for_update(of=("self",))
         .select_related("ncic_entry", "local_case__agency")
         .filter(target=target, kind=kind, done_on__isnull=True, **which)
     )
@@ -528,6 +542,9 @@ def log_activity(
     """A lead, an action or a note on the child's timeline."""
     if not (summary or "").strip():
         raise DomainError("required", "Say what happened.", "summary")
+    if occurred_at is not None and occurred_at > timezone.now():
+        raise DomainError("invalid_date", "An activity cannot happen in the future.",
+                          "occurred_at")
     activity = Activity.objects.create(
         target=target,
         kind=choice(kind, Activity.Kind, "kind", "activity kind"),

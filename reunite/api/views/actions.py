@@ -73,7 +73,9 @@ class NCICClearView(TargetActionView):
     def post(self, request, target_id):
         target = self.target(request, target_id)
         data = self.shaped(FollowUpInput)
-        follow_up = services.record_ncic_cleared(target, date=data["date"], user=request.user)[0]
+        follow_up = services.record_ncic_cleared(
+            target, date=data["date"], nic=data.get("nic") or "", user=request.user
+        )[0]
         return created(FollowUpSerializer, follow_up, request)
 
 
@@ -86,7 +88,8 @@ class LocalCaseCloseView(TargetActionView):
         target = self.target(request, target_id)
         data = self.shaped(FollowUpInput)
         follow_up = services.record_local_case_closed(
-            target, date=data["date"], user=request.user
+            target, date=data["date"], case_number=data.get("case_number") or "",
+            user=request.user,
         )[0]
         return created(FollowUpSerializer, follow_up, request)
 

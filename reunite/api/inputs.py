@@ -1,0 +1,147 @@
+"""Request bodies. These only give the input its shape: the domain functions check the rules, so
+the API, the pages and the CLI refuse the same things with the same codes."""
+
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import extend_schema_field
+from rest_framework import serializers
+
+from reunite.agencies.models import Agency
+from reunite.children.models import MatchReview
+from reunite.intake.readers import FORMATS
+from reunite.operations.models import (
+    Activity,
+    Circumstance,
+    Investigation,
+    Screening,
+    ServiceOffer,
+    TargetStatus,
+)
+
+
+def _one_of(choices) -> str:
+    return "One of: " + ", ".join(str(c) for c in getattr(choices, "values", choices)) + "."
+
+
+@extend_schema_field(OpenApiTypes.DATE)
+class DateText(serializers.CharField):
+    """A date as text (YYYY-MM-DD or MM/DD/YYYY), read by the domain so refusals name the rule."""
+
+
+def text(help_text: str = "", required: bool = True, **kwargs):
+    return serializers.CharField(
+        required=required, allow_blank=not required, help_text=help_text, **kwargs
+    )
+
+
+class TokenRequest(serializers.Serializer):
+    username = text()
+    password = text(style={"input_type": "password"}, trim_whitespace=False)
+    otp = text("The 6-digit code from the authenticator app, when MFA is set up", required=False)
+
+
+class TokenResponse(serializers.Serializer):
+    token = serializers.CharField()
+
+
+class AgencyInput(serializers.Serializer):
+    code = text("Short unique code, e.g. HSI")
+    name = text()
+    kind = text(_one_of(Agency.Kind))
+    ori = text("NCIC originating agency identifier", required=False)
+    parent = text("Code of the parent agency (for a field office)", required=False,
+                  allow_null=True)
+
+
+class OperationInput(serializers.Serializer):
+    name = text()
+    area = text("e.g. Doña Ana County, New Mexico")
+    start_date = DateText()
+    lead_agencies = serializers.ListField(child=serializers.CharField(), allow_empty=True)
+    agencies = serializers.ListField(child=serializers.CharField(), required=False, default=list)
+    country = text("ISO country code of the operation's area", required=False)
+    slug = text("Short name for commands and URLs (default: from the name)", required=False)
+
+
+class OutcomeInput(serializers.Serializer):
+    status = text(_one_of([TargetStatus.RECOVERED, TargetStatus.LOCATED]))
+    date = DateText()
+    circumstance = text(_one_of(Circumstance))
+    city = text(required=False)
+    state = text(required=False)
+    country = text("Where the child was found (code or name; default the operation's)",
+                   required=False)
+    agency = text("Code of the agency that found the child")
+
+
+class FollowUpInput(serializers.Serializer):
+    date = DateText()
+    # Which record, when a child has several; without it every pending one is recorded.
+    nic = text(required=False)
+    case_number = text(required=False)
+
+
+class ServiceInput(serializers.Serializer):
+    type = text(_one_of(ServiceOffer.Type))
+    provider = text(required=False)
+    offered_on = DateText()
+    response = text(_one_of(ServiceOffer.Response), required=False)
+
+
+class ScreeningInput(serializers.Serializer):
+    instrument = text("e.g. CSE-IT")
+    version = text(required=False)
+    date = DateText()
+    result = text(_one_of(Screening.Result))
+    reason = text("Why it was not completed (needed for not_completed)", required=False)
+    indicators = serializers.ListField(
+        child=serializers.CharField(), required=False, default=list,
+        help_text="Restricted: shown only to roles with the need to know",
+    )
+
+
+class InvestigationInput(serializers.Serializer):
+    type = text(_one_of(Investigation.Type))
+    lead_agency = text("Code of the lead agency or office, e.g. HSI-DEM")
+    opened = DateText()
+    targets = serializers.ListField(child=serializers.IntegerField(), allow_empty=True)
+    suspect_relationship = text(_one_of(Investigation.SuspectRelationship), required=False)
+    summary = text("Restricted", required=False)
+
+
+class ActivityInput(serializers.Serializer):
+    kind = text(_one_of(Activity.Kind))
+    summary = text()
+    result = text(_one_of(["open", "positive", "negative"]), required=False)
+    occurred_at = serializers.DateTimeField(required=False, allow_null=True)
+    source = text("e.g. a dataset and its record id", required=False)
+
+
+class AssignInput(serializers.Serializer):
+    agency = text("Code of the agency to work the child", required=False, allow_null=True)
+    assignee = text("Username of the person to work the child", required=False, allow_null=True)
+
+
+class ReviewDecisionInput(serializers.Serializer):
+    decision = text(_one_of([MatchReview.Decision.SAME, MatchReview.Decision.DIFFERENT]))
+
+
+class IntakeInput(serializers.Serializer):
+    file = serializers.FileField()
+    source = text("Code of the agency that sent the list")
+    format = text(_one_of(FORMATS) + " Default: from the file name.", required=False)
+
+
+class RejectedRow(serializers.Serializer):
+    row = serializers.IntegerField()
+    record_id = serializers.CharField()
+    field = serializers.CharField()
+    reason = serializers.CharField()
+
+
+class IntakeSummary(serializers.Serializer):
+    rows = serializers.IntegerField()
+    new_children = serializers.IntegerField()
+    matched = serializers.IntegerField()
+    review = serializers.IntegerField()
+    unchanged = serializers.IntegerField(help_text="Rows already received: left alone")
+    rejected = RejectedRow(many=True)

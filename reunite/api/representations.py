@@ -1,0 +1,344 @@
+"""What the API answers with. Restricted information (need-to-know, reunite.access.policy) is
+replaced by {"restricted": true}: a caller without the need sees that it exists, not what it is."""
+
+from drf_spectacular.utils import extend_schema_field
+from rest_framework import serializers
+
+from reunite.access.policy import Cap, Restricted, has_cap, may_see
+from reunite.agencies.models import Agency
+from reunite.children.models import Child, LocalCase, MatchReview, NCICEntry, SourceRecord
+from reunite.operations.models import (
+    Activity,
+    FollowUp,
+    Investigation,
+    Operation,
+    Outcome,
+    Screening,
+    ServiceOffer,
+    Target,
+)
+
+RESTRICTED = {"restricted": True}
+TRAFFICKING_FACTOR = "trafficking_indicators"
+
+
+def _user(serializer):
+    request = serializer.context.get("request")
+    return getattr(request, "user", None)
+
+
+class AgencyCode(serializers.SlugRelatedField):
+    def __init__(self, **kwargs):
+        super().__init__(slug_field="code", read_only=True, **kwargs)
+
+
+class Username(serializers.SlugRelatedField):
+    def __init__(self, **kwargs):
+        super().__init__(slug_field="username", read_only=True, **kwargs)
+
+
+class RestrictedField(serializers.JSONField):
+    """Either the value or {"restricted": true}."""
+
+
+@extend_schema_field(
+    {"oneOf": [{"type": "string"}, {"type": "object", "properties": {"restricted": {"type":
+                                                                                    "boolean"}}}]}
+)
+class RestrictedText(RestrictedField):
+    pass
+
+
+# ---------------------------------------------------------------------------------------------
+# Agencies and operations
+
+
+class AgencySerializer(serializers.ModelSerializer):
+    parent = AgencyCode(allow_null=True)
+
+    class Meta:
+        model = Agency
+        fields = ["code", "name", "kind", "ori", "parent"]
+
+
+class OperationSerializer(serializers.ModelSerializer):
+    lead_agencies = AgencyCode(many=True)
+    agencies = AgencyCode(many=True)
+    ongoing = serializers.BooleanField(read_only=True)
+
+    class Meta:
+        model = Operation
+        fields = ["id", "name", "slug", "area", "country", "start_date", "end_date", "ongoing",
+                  "lead_agencies", "agencies", "baseline_frozen_at"]
+
+
+class OperationCountsSerializer(serializers.Serializer):
+    listed = serializers.IntegerField(help_text="Children on the list")
+    baseline = serializers.IntegerField()
+    added = serializers.IntegerField(help_text="Added after the baseline closed")
+    outstanding = serializers.IntegerField()
+    recovered = serializers.IntegerField()
+    located = serializers.IntegerField()
+    pending_follow_ups = serializers.IntegerField()
+    pending_reviews = serializers.IntegerField()
+
+
+class OperationDetailSerializer(OperationSerializer):
+    counts = OperationCountsSerializer(read_only=True, source="api_counts")
+
+    class Meta(OperationSerializer.Meta):
+        fields = [*OperationSerializer.Meta.fields, "counts"]
+
+
+# ---------------------------------------------------------------------------------------------
+# Children and what agencies sent about them
+
+
+class SourceBriefSerializer(serializers.ModelSerializer):
+    agency = AgencyCode()
+
+    class Meta:
+        model = SourceRecord
+        fields = ["agency", "record_id"]
+
+
+class SourceSerializer(serializers.ModelSerializer):
+    agency = AgencyCode()
+    file = serializers.CharField(source="file_name")
+    row = serializers.IntegerField(source="row_number", allow_null=True)
+
+    class Meta:
+        model = SourceRecord
+        fields = ["id", "agency", "record_id", "file", "row", "batch", "matched_by",
+                  "match_probability", "received_at"]
+
+
+class ChildSummarySerializer(serializers.ModelSerializer):
+    class Meta:
+        model = Child
+        fields = ["id", "first_name", "middle_name", "last_name", "second_last_name", "sex",
+                  "dob", "aliases"]
+
+
+class ChildWithSourcesSerializer(ChildSummarySerializer):
+    sources = SourceSerializer(many=True, source="source_records")
+
+    class Meta(ChildSummarySerializer.Meta):
+        fields = [*ChildSummarySerializer.Meta.fields, "sources"]
+
+
+class ChildDetailSerializer(ChildSummarySerializer):
+    custody = RestrictedText()
+    guardian_name = RestrictedText()
+    risk_factors = serializers.ListField(child=serializers.CharField())
+    risk_factors_restricted = serializers.SerializerMethodField(
+        help_text="True when some risk factors are withheld from your role (need-to-know)"
+    )
+
+    class Meta(ChildSummarySerializer.Meta):
+        fields = [*ChildSummarySerializer.Meta.fields, "race", "ethnicity", "height", "weight",
+                  "eye_color", "hair_color", "marks", "address", "postcode", "guardian_name",
+                  "custody", "risk_factors", "risk_factors_restricted"]
+
+    def get_risk_factors_restricted(self, child) -> bool:
+        return TRAFFICKING_FACTOR in child.risk_factors and not may_see(
+            _user(self), Restricted.TRAFFICKING_INDICATORS
+        )
+
+    def to_representation(self, child):
+        data = super().to_representation(child)
+        user = _user(self)
+        # Whether a child is in foster care is itself restricted, so the guardian is withheld too
+        # whenever custody is on file: otherwise a withheld value would give the answer away.
+        if child.custody and not may_see(user, Restricted.FOSTER_CARE):
+            data["custody"] = RESTRICTED
+            data["guardian_name"] = RESTRICTED
+        if not may_see(user, Restricted.TRAFFICKING_INDICATORS):
+            data["risk_factors"] = [f for f in child.risk_factors if f != TRAFFICKING_FACTOR]
+        return data
+
+
+class NCICEntrySerializer(serializers.ModelSerializer):
+    entering_agency = AgencyCode(allow_null=True)
+
+    class Meta:
+        model = NCICEntry
+        fields = ["id", "nic", "category", "status", "entering_agency", "entered_on",
+                  "cleared_on"]
+
+
+class LocalCaseSerializer(serializers.ModelSerializer):
+    agency = AgencyCode()
+
+    class Meta:
+        model = LocalCase
+        fields = ["id", "agency", "case_number", "classification", "status",
+                  "date_last_contact", "last_seen_city", "last_seen_state", "last_seen_country",
+                  "opened_on", "closed_on"]
+
+
+# ---------------------------------------------------------------------------------------------
+# Work on a child
+
+
+class FollowUpSerializer(serializers.ModelSerializer):
+    pending = serializers.BooleanField(read_only=True)
+    ncic_entry = serializers.SlugRelatedField(slug_field="nic", read_only=True, allow_null=True)
+    local_case = serializers.SlugRelatedField(
+        slug_field="case_number", read_only=True, allow_null=True
+    )
+
+    class Meta:
+        model = FollowUp
+        fields = ["id", "kind", "due_since", "done_on", "pending", "ncic_entry", "local_case"]
+
+
+class OutcomeSerializer(serializers.ModelSerializer):
+    agency = AgencyCode()
+    recorded_by = Username(allow_null=True)
+    follow_ups = FollowUpSerializer(many=True, read_only=True)
+
+    class Meta:
+        model = Outcome
+        fields = ["id", "target", "status", "date", "circumstance", "city", "state", "country",
+                  "agency", "recorded_by", "recorded_at", "follow_ups"]
+
+
+class ServiceSerializer(serializers.ModelSerializer):
+    recorded_by = Username(allow_null=True)
+
+    class Meta:
+        model = ServiceOffer
+        fields = ["id", "target", "type", "provider", "offered_on", "response", "recorded_by"]
+
+
+@extend_schema_field(
+    {"oneOf": [{"type": "array", "items": {"type": "string"}},
+               {"type": "object", "properties": {"restricted": {"type": "boolean"}}}]}
+)
+class RestrictedList(RestrictedField):
+    pass
+
+
+class ScreeningSerializer(serializers.ModelSerializer):
+    recorded_by = Username(allow_null=True)
+    indicators = RestrictedList()
+
+    class Meta:
+        model = Screening
+        fields = ["id", "target", "instrument", "version", "date", "result", "reason",
+                  "indicators", "recorded_by"]
+
+    def to_representation(self, screening):
+        data = super().to_representation(screening)
+        if not may_see(_user(self), Restricted.SCREENING_INDICATORS):
+            data["indicators"] = RESTRICTED
+        return data
+
+
+class InvestigationSerializer(serializers.ModelSerializer):
+    """Roles that may not view investigations learn only that one exists; the summary and the
+    suspect's relationship need the need-to-know on top."""
+
+    lead_agency = AgencyCode()
+    suspect_relationship = RestrictedText()
+    summary = RestrictedText()
+    restricted = serializers.SerializerMethodField()
+
+    class Meta:
+        model = Investigation
+        fields = ["id", "operation", "type", "lead_agency", "opened", "status", "targets",
+                  "suspect_relationship", "summary", "restricted"]
+
+    def get_restricted(self, investigation) -> bool:
+        return not may_see(_user(self), Restricted.INVESTIGATION_DETAILS)
+
+    def to_representation(self, investigation):
+        user = _user(self)
+        if not has_cap(user, Cap.VIEW_INVESTIGATIONS):
+            return {"id": investigation.pk, **RESTRICTED}
+        data = super().to_representation(investigation)
+        if data["restricted"]:
+            data["suspect_relationship"] = RESTRICTED
+            data["summary"] = RESTRICTED
+        return data
+
+
+class ActivitySerializer(serializers.ModelSerializer):
+    agency = AgencyCode(allow_null=True)
+    author = Username(allow_null=True)
+
+    class Meta:
+        model = Activity
+        fields = ["id", "target", "kind", "occurred_at", "summary", "result", "agency", "author",
+                  "source"]
+
+
+# ---------------------------------------------------------------------------------------------
+# Targets: a child on an operation's list
+
+
+class TargetListSerializer(serializers.ModelSerializer):
+    child = ChildSummarySerializer()
+    sources = SourceBriefSerializer(many=True, source="child.source_records")
+    assigned_agency = AgencyCode(allow_null=True)
+    assignee = Username(allow_null=True)
+
+    class Meta:
+        model = Target
+        fields = ["id", "operation", "status", "on_baseline", "added_on", "child", "sources",
+                  "assigned_agency", "assignee"]
+
+
+class OutcomeOptionSerializer(serializers.Serializer):
+    allowed = serializers.BooleanField()
+    reason = serializers.CharField()
+    circumstances = serializers.ListField(child=serializers.CharField())
+
+
+class OutcomeOptionsSerializer(serializers.Serializer):
+    recovered = OutcomeOptionSerializer()
+    located = OutcomeOptionSerializer()
+
+
+class TargetDetailSerializer(TargetListSerializer):
+    child = ChildDetailSerializer()
+    sources = SourceSerializer(many=True, source="child.source_records")
+    ncic_entries = NCICEntrySerializer(many=True, source="child.ncic_entries")
+    local_cases = LocalCaseSerializer(many=True, source="child.local_cases")
+    outcome = serializers.SerializerMethodField(help_text="The latest outcome, if any")
+    outcomes = OutcomeSerializer(many=True)
+    follow_ups = FollowUpSerializer(many=True)
+    services = ServiceSerializer(many=True)
+    screenings = ScreeningSerializer(many=True)
+    investigations = InvestigationSerializer(many=True)
+    activities = ActivitySerializer(many=True)
+    outcome_options = OutcomeOptionsSerializer(
+        source="api_outcome_options", help_text="Which outcomes the facts on file allow, and why"
+    )
+
+    class Meta(TargetListSerializer.Meta):
+        fields = [*TargetListSerializer.Meta.fields, "ncic_entries", "local_cases", "outcome",
+                  "outcomes", "follow_ups", "services", "screenings", "investigations",
+                  "activities", "outcome_options"]
+
+    @extend_schema_field(OutcomeSerializer(allow_null=True))
+    def get_outcome(self, target):
+        outcomes = list(target.outcomes.all())
+        return OutcomeSerializer(outcomes[-1], context=self.context).data if outcomes else None
+
+
+# ---------------------------------------------------------------------------------------------
+# The review queue
+
+
+class ReviewSerializer(serializers.ModelSerializer):
+    a = ChildWithSourcesSerializer(source="child_a")
+    b = ChildWithSourcesSerializer(source="child_b")
+    agreements = serializers.JSONField()
+    decided_by = Username(allow_null=True)
+
+    class Meta:
+        model = MatchReview
+        fields = ["id", "operation", "a", "b", "match_probability", "agreements", "decision",
+                  "decided_by", "decided_at"]

@@ -1,0 +1,77 @@
+"""Lists coming in (POST /operations/{id}/intake) and going out (GET /operations/{id}/export)."""
+
+from django.conf import settings
+from django.http import HttpResponse
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
+from rest_framework import status
+from rest_framework.parsers import FormParser, MultiPartParser
+from rest_framework.renderers import JSONRenderer
+from rest_framework.response import Response
+
+from reunite.access.policy import Cap, Restricted, may_see, require
+from reunite.access.scoping import get_operation_for, targets_for
+from reunite.agencies.services import get_agency
+from reunite.api.base import ApiView, refusals
+from reunite.api.errors import TooLarge
+from reunite.api.inputs import IntakeInput, IntakeSummary
+from reunite.intake.exporters import EXPORT_FORMATS, export_operation
+from reunite.intake.services import run_intake
+
+
+class IntakeView(ApiView):
+    parser_classes = [MultiPartParser, FormParser]
+
+    @extend_schema(
+        request={"multipart/form-data": IntakeInput},
+        responses={201: IntakeSummary, 200: OpenApiResponse(IntakeSummary, "The same file again: "
+                                                            "nothing changed"),
+                   **refusals(400, 401, 403, 404, 413)},
+        summary="Import an agency's list (CSV, XLSX or PFIF) into the operation",
+    )
+    def post(self, request, operation_id):
+        require(request.user, Cap.INTAKE)
+        operation = get_operation_for(request.user, operation_id)
+        data = self.shaped(IntakeInput)
+        upload = data["file"]
+        if upload.size > settings.REUNITE_MAX_UPLOAD_BYTES:
+            raise TooLarge(
+                "file_too_large",
+                f"The file is {upload.size} bytes; the limit is "
+                f"{settings.REUNITE_MAX_UPLOAD_BYTES}.", "file",
+            )
+        batch = run_intake(
+            operation, get_agency(data["source"], "source"), upload.read(),
+            file_name=upload.name, fmt=data.get("format") or None, user=request.user,
+        )
+        summary = {**batch.summary(), "unchanged": batch.unchanged}
+        # A file received before creates no batch: nothing was created, so 200 rather than 201.
+        code = status.HTTP_201_CREATED if batch.pk else status.HTTP_200_OK
+        return Response(summary, status=code)
+
+
+class ExportView(ApiView):
+    @extend_schema(
+        parameters=[OpenApiParameter("format", OpenApiTypes.STR, enum=list(EXPORT_FORMATS),
+                                     description="csv (the intake format) or pfif (PFIF 1.4)")],
+        responses={(200, "text/csv"): OpenApiTypes.BINARY,
+                   (200, "application/xml"): OpenApiTypes.BINARY,
+                   **refusals(400, 401, 403, 404)},
+        summary="The operation's list as a file",
+    )
+    def get(self, request, operation_id):
+        require(request.user, Cap.EXPORT)
+        operation = get_operation_for(request.user, operation_id)
+        withhold = [r for r in (Restricted.FOSTER_CARE, Restricted.TRAFFICKING_INDICATORS)
+                    if not may_see(request.user, r)]
+        export = export_operation(
+            operation, targets_for(request.user, operation),
+            request.query_params.get("format") or "csv", withhold=[str(r) for r in withhold],
+        )
+        response = HttpResponse(export.content, content_type=export.content_type)
+        response["Content-Disposition"] = f'attachment; filename="{export.file_name}"'
+        return response
+
+    def perform_content_negotiation(self, request, force=False):
+        # `?format=` names the file format here, not a DRF renderer; errors stay JSON.
+        return JSONRenderer(), JSONRenderer.media_type

@@ -1,0 +1,274 @@
+"""The list of children: filters, search by any spelling, sorting — applied to a scoped queryset.
+
+Search works on `Child.search_text`, which holds every name and alias from every source, folded
+(accents, case, hyphens). Each word of the query may match itself or a nickname it stands for;
+all words must match. When nothing matches, the closest spellings are offered instead, scored on a
+bounded set of candidates so the cost does not grow with the list.
+"""
+
+import datetime as dt
+from dataclasses import dataclass, field
+
+from django.db import connection
+from django.db.models import (
+    Exists,
+    OuterRef,
+    Prefetch,
+    Q,
+    QuerySet,
+)
+from django.utils import timezone
+
+from reunite.agencies.models import Agency
+from reunite.children.models import Child, ChildName, Classification, LocalCase, SourceRecord
+from reunite.children.search import closeness, fuzzy_fragments, query_terms
+from reunite.operations.models import Target, TargetStatus
+
+SORTS = {
+    "name": ("child__last_name", "child__second_last_name", "child__first_name", "pk"),
+    "-name": ("-child__last_name", "-child__second_last_name", "-child__first_name", "-pk"),
+    "age": ("-child__dob", "pk"),
+    "-age": ("child__dob", "pk"),
+    "status": ("status", "pk"),
+    "added": ("added_on", "pk"),
+    "-added": ("-added_on", "-pk"),
+}
+DEFAULT_SORT = "name"
+NAME_ORDER = ("last_name", "second_last_name", "first_name", "id")  # Child.child_name_order
+FUZZY_CANDIDATES = 5000   # bound on rows scored when nothing matches exactly
+FUZZY_MIN_SCORE = 75.0
+FUZZY_RESULTS = 50
+
+
+@dataclass
+class ListQuery:
+    q: str = ""
+    status: str = ""
+    agency: str = ""
+    assignee: str = ""
+    age_min: int | None = None
+    age_max: int | None = None
+    classification: str = ""
+    risk: str = ""
+    sort: str = DEFAULT_SORT
+    errors: dict = field(default_factory=dict)
+
+    @classmethod
+    def from_params(cls, params) -> "ListQuery":
+        query = cls(
+            q=params.get("q", "").strip()[:200],
+            status=params.get("status", "") if params.get("status") in TargetStatus.values else "",
+            agency=params.get("agency", "").strip(),
+            assignee=params.get("assignee", "").strip(),
+            classification=(
+                params.get("classification", "")
+                if params.get("classification") in Classification.values else ""
+            ),
+            risk=params.get("risk", "").strip(),
+            sort=params.get("sort") if params.get("sort") in SORTS else DEFAULT_SORT,
+        )
+        for name in ("age_min", "age_max"):
+            text = params.get(name, "").strip()
+            if text:
+                if text.isdigit() and int(text) <= 120:
+                    setattr(query, name, int(text))
+                else:
+                    query.errors[name] = "not_a_number"
+        return query
+
+    @property
+    def filtered(self) -> bool:
+        return any([self.q, self.status, self.agency, self.assignee, self.age_min is not None,
+                    self.age_max is not None, self.classification, self.risk])
+
+    @property
+    def narrows(self) -> bool:
+        """Filters that leave a small part of the list: sorting what is left is then cheaper
+        than walking every child in name order to find it."""
+        return any([self.agency, self.assignee, self.age_min is not None,
+                    self.age_max is not None, self.classification, self.risk])
+
+    def as_log(self) -> dict:
+        return {k: v for k, v in {
+            "q": self.q, "status": self.status, "agency": self.agency, "assignee": self.assignee,
+            "age_min": self.age_min, "age_max": self.age_max,
+            "classification": self.classification, "risk": self.risk,
+        }.items() if v not in ("", None)}
+
+
+def _years_before(day: dt.date, years: int) -> dt.date:
+    try:
+        return day.replace(year=day.year - years)
+    except ValueError:  # 29 February
+        return day.replace(year=day.year - years, day=28)
+
+
+def apply_filters(targets: QuerySet[Target], query: ListQuery,
+                  ages_on: dt.date | None = None) -> QuerySet[Target]:
+    """Everything but the search words. Ages are counted on `ages_on` (the operation's start,
+    as the results report counts them)."""
+    if query.status:
+        targets = targets.filter(status=query.status)
+    if query.agency:
+        # The agency working the child: assigned to it, or holding the child's local case (an
+        # id list the database builds once, rather than a look-up per child).
+        agency_id = Agency.objects.filter(code=query.agency.upper()).values("pk")
+        targets = targets.filter(
+            Q(assigned_agency_id__in=agency_id)
+            | Q(child_id__in=LocalCase.objects.filter(agency_id__in=agency_id)
+                .values("child_id"))
+        )
+    if query.assignee == "none":
+        targets = targets.filter(assignee__isnull=True)
+    elif query.assignee.isdigit():
+        targets = targets.filter(assignee_id=int(query.assignee))
+    day = ages_on or timezone.localdate()
+    if query.age_min is not None:
+        targets = targets.filter(child__dob__lte=_years_before(day, query.age_min))
+    if query.age_max is not None:
+        targets = targets.filter(child__dob__gt=_years_before(day, query.age_max + 1))
+    if query.classification:
+        targets = targets.filter(child_id__in=LocalCase.objects.filter(
+            classification=query.classification).values("child_id"))
+    if query.risk:
+        # risk_factors is a JSON list of codes: match the quoted code inside it.
+        targets = targets.filter(child__risk_factors__icontains=f'"{query.risk}"')
+    return targets
+
+
+def _starts_with(prefix: str) -> Q:
+    """Names beginning with `prefix`, in a form the database's index on ChildName.name serves:
+    LIKE 'prefix%' on PostgreSQL (varchar_pattern_ops), a range elsewhere (SQLite's LIKE ignores
+    case and so cannot use a plain index). Folded names are ASCII, all below DEL."""
+    if connection.vendor == "postgresql":
+        return Q(name__startswith=prefix)
+    return Q(name__gte=prefix, name__lt=prefix + "\x7f")
+
+
+def _children_named(variants) -> QuerySet:
+    either = Q()
+    for variant in sorted(variants):
+        either |= _starts_with(variant)
+    return ChildName.objects.filter(either).values("child_id")
+
+
+def search(targets: QuerySet[Target], text: str) -> QuerySet[Target]:
+    """Children one of whose names, in any source, begins with each word of the query (or with
+    a nickname of it): 'hernan' finds Hernández, 'lupita' finds Guadalupe."""
+    for variants in query_terms(text):
+        targets = targets.filter(child_id__in=_children_named(variants))
+    return targets
+
+
+def closest_spellings(targets: QuerySet[Target], text: str) -> list[int]:
+    """Ids of the children whose names are closest to a query that matched nothing, best first.
+    Candidates keep the first three letters of every word (bounded), then are scored."""
+    prefixes = fuzzy_fragments(text)
+    if not prefixes:
+        return []
+    for prefix in prefixes:
+        targets = targets.filter(child_id__in=_children_named({prefix}))
+    candidates = targets.order_by().values_list("pk", "child__search_text")
+    scored = [
+        (score, pk) for pk, names in candidates[:FUZZY_CANDIDATES]
+        if (score := closeness(text, names)) >= FUZZY_MIN_SCORE
+    ]
+    scored.sort(key=lambda pair: (-pair[0], pair[1]))
+    return [pk for _score, pk in scored[:FUZZY_RESULTS]]
+
+
+class ByChildName:
+    """The filtered list in name order, one page at a time, for the paginator.
+
+    The database walks the children's name index and keeps those on the list (one entry per
+    child per operation), so a page costs the same at 100 or 100,000 children; sorting the
+    joined rows instead would sort them all for every page."""
+
+    def __init__(self, targets: QuerySet[Target], descending: bool):
+        self.targets = targets
+        self.order = [f"-{f}" if descending else f for f in NAME_ORDER]
+
+    def count(self) -> int:
+        return self.targets.count()
+
+    def __len__(self) -> int:
+        return self.count()
+
+    def __getitem__(self, index):
+        if not isinstance(index, slice):
+            return list(self[index:index + 1])[0]
+        on_list = Exists(self.targets.filter(child_id=OuterRef("pk")))
+        ids = list(Child.objects.filter(on_list).order_by(*self.order)
+                   .values_list("pk", flat=True)[index])
+        rank = {pk: n for n, pk in enumerate(ids)}
+        rows = with_row_data(self.targets.filter(child_id__in=ids))
+        return sorted(rows, key=lambda target: rank[target.child_id])
+
+
+@dataclass
+class ListResult:
+    targets: QuerySet[Target]
+    fuzzy: bool = False   # no exact match: these are the closest spellings
+    page_source: object = None  # what the paginator pages through (rows carry their data)
+
+
+def find_targets(targets: QuerySet[Target], query: ListQuery,
+                 ages_on: dt.date | None = None) -> ListResult:
+    targets = apply_filters(targets, query, ages_on)
+    if not query.q:
+        if not query.narrows and query.sort in ("name", "-name"):
+            return ListResult(targets, page_source=ByChildName(targets, query.sort == "-name"))
+        if not query.narrows:
+            return ListResult(targets, page_source=with_row_data(
+                targets.order_by(*SORTS[query.sort])))
+        ordered = targets.order_by(*SORTS[query.sort])
+        return ListResult(ordered, page_source=InOrder(ordered))
+    exact = search(targets, query.q).order_by(*SORTS[query.sort])
+    found = InOrder(exact)
+    if found.count():
+        return ListResult(exact, page_source=found)
+    ids = closest_spellings(targets, query.q)
+    return ListResult(targets.filter(pk__in=ids), fuzzy=True,
+                      page_source=InOrder(targets.filter(pk__in=ids), ids))
+
+
+class InOrder:
+    """A filtered list read once as ids in order (one pass over the data, instead of one to
+    count and another to fetch a page); each page then fetches its own rows."""
+
+    def __init__(self, targets: QuerySet[Target], ids: list[int] | None = None):
+        self.targets = targets
+        self._ids = ids
+
+    @property
+    def ids(self) -> list[int]:
+        if self._ids is None:
+            self._ids = list(self.targets.values_list("pk", flat=True))
+        return self._ids
+
+    def count(self) -> int:
+        return len(self.ids)
+
+    def __len__(self) -> int:
+        return self.count()
+
+    def __getitem__(self, index):
+        if not isinstance(index, slice):
+            return list(self[index:index + 1])[0]
+        ids = self.ids[index]
+        rank = {pk: n for n, pk in enumerate(ids)}
+        rows = with_row_data(Target.objects.filter(pk__in=ids).order_by())
+        return sorted(rows, key=lambda target: rank[target.pk])
+
+
+def with_row_data(targets: QuerySet[Target]) -> QuerySet[Target]:
+    """What a row of the list shows, in a fixed number of queries whatever the page size."""
+    return targets.select_related("child", "assigned_agency", "assignee").prefetch_related(
+        Prefetch(
+            "child__source_records",
+            queryset=SourceRecord.objects.select_related("agency").only(
+                "id", "child_id", "record_id", "agency__code", "agency__name"
+            ),
+        ),
+        Prefetch("child__local_cases", queryset=LocalCase.objects.select_related("agency")),
+    )

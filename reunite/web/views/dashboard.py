@@ -1,0 +1,96 @@
+"""The operation at a glance: the four numbers, finds over time, what is owed and overdue."""
+
+import datetime as dt
+
+from django.db.models import Count, Q
+from django.shortcuts import render
+from django.utils import timezone
+from django.utils.safestring import mark_safe
+from django.utils.translation import gettext as _
+
+from reunite.access.policy import Cap, Restricted, may_see
+from reunite.access.scoping import get_operation_for, targets_for
+from reunite.operations import compliance
+from reunite.operations.models import FollowUp, Outcome, TargetStatus
+from reunite.reports.charts import Series, cumulative_chart
+from reunite.web.access import page
+
+OUTSTANDING_SHOWN = 12
+FOLLOW_UPS_SHOWN = 20
+CHART_TAIL_DAYS = 14
+
+
+def headline(targets) -> dict:
+    """Baseline, added later, and each status, in one grouped query."""
+    counts = targets.aggregate(
+        total=Count("pk"),
+        baseline=Count("pk", filter=Q(on_baseline=True)),
+        outstanding=Count("pk", filter=Q(status=TargetStatus.OUTSTANDING)),
+        recovered=Count("pk", filter=Q(status=TargetStatus.RECOVERED)),
+        located=Count("pk", filter=Q(status=TargetStatus.LOCATED)),
+    )
+    counts["added"] = counts["total"] - counts["baseline"]
+    counts["found"] = counts["recovered"] + counts["located"]
+    return counts
+
+
+def finds_by_day(targets) -> dict[str, list[tuple]]:
+    """Running totals of children recovered and located, by day, in one grouped query."""
+    rows = (
+        Outcome.objects.filter(target__in=targets.values("pk"))
+        .order_by().values_list("status", "date").annotate(n=Count("pk")).order_by("date")
+    )
+    totals = {TargetStatus.RECOVERED: [], TargetStatus.LOCATED: []}
+    running = dict.fromkeys(totals, 0)
+    for status, day, n in rows:
+        running[status] += n
+        totals[status].append((day, running[status]))
+    return totals
+
+
+def finds_chart(operation, targets, counts: dict, today) -> str:
+    totals = finds_by_day(targets)
+    last = max((points[-1][0] for points in totals.values() if points),
+               default=operation.start_date)
+    # An ongoing operation's chart runs to today, unless work stopped long ago (old data).
+    end = operation.end_date or min(today, last + dt.timedelta(days=CHART_TAIL_DAYS))
+    return cumulative_chart(
+        [Series(str(TargetStatus.RECOVERED.label), totals[TargetStatus.RECOVERED]),
+         Series(str(TargetStatus.LOCATED.label), totals[TargetStatus.LOCATED])],
+        operation.start_date, end, title=_("Children found, cumulative"),
+        reference=counts["baseline"], reference_label=_("Baseline list: %(n)s") % {
+            "n": counts["baseline"]},
+    )
+
+
+@page(Cap.VIEW_TARGETS)
+def dashboard(request, op):
+    operation = get_operation_for(request.user, op)
+    targets = targets_for(request.user, operation)
+    today = timezone.localdate()
+    counts = headline(targets)
+    follow_ups = list(compliance.pending_follow_ups(targets)[:FOLLOW_UPS_SHOWN])
+    outstanding = (
+        targets.filter(status=TargetStatus.OUTSTANDING)
+        .select_related("child", "assigned_agency", "assignee")
+        .order_by("added_on", "child__last_name", "pk")[:OUTSTANDING_SHOWN]
+    )
+    sees_foster_care = may_see(request.user, Restricted.FOSTER_CARE)
+    return render(request, "web/dashboard.html", {
+        "operation": operation,
+        "nav": "dashboard",
+        "counts": counts,
+        "chart": mark_safe(finds_chart(operation, targets, counts, today)),  # noqa: S308
+        "follow_up_counts": compliance.follow_up_counts(targets),
+        "follow_ups": follow_ups,
+        "follow_up_kinds": FollowUp.Kind,
+        "ncic_overdue": compliance.ncic_entries_overdue(targets, today),
+        "ncic_late": compliance.ncic_entries_late(targets),
+        "ncmec_overdue": (
+            compliance.ncmec_reports_overdue(targets, today) if sees_foster_care else None
+        ),
+        "outstanding": outstanding,
+        "today": today,
+        "ncic_hours": compliance.NCIC_ENTRY_HOURS,
+        "ncmec_hours": compliance.NCMEC_FOSTER_CARE_HOURS,
+    })

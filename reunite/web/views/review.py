@@ -1,0 +1,128 @@
+"""Uncertain matches: two children side by side, what agrees and what not, decided in a click."""
+
+from dataclasses import dataclass
+
+from django.contrib import messages
+from django.core.paginator import Paginator
+from django.db.models import Prefetch
+from django.http import Http404
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django.views.decorators.http import require_POST
+
+from reunite.access.policy import Cap
+from reunite.access.scoping import get_operation_for, operations_for
+from reunite.children.models import LocalCase, MatchReview, NCICEntry, SourceRecord
+from reunite.children.services import decide_review
+from reunite.core.errors import DomainError
+from reunite.web.access import page
+
+PAGE_SIZE = 10
+
+# Rows of the comparison: the linkage engine's comparison (key in `agreements`) and the fields.
+COMPARED = (
+    ("given_name", gettext_lazy("Given names"), ("first_name", "middle_name")),
+    ("surnames", gettext_lazy("Surnames"), ("last_name", "second_last_name")),
+    ("dob", gettext_lazy("Date of birth"), ("dob",)),
+    ("sex", gettext_lazy("Sex"), ("sex",)),
+    ("household", gettext_lazy("Address and guardian"), ("address", "postcode", "guardian_name")),
+)
+VERDICTS = {
+    "agree": ("✓", gettext_lazy("agree")),
+    "close": ("≈", gettext_lazy("close")),
+    "disagree": ("✗", gettext_lazy("disagree")),
+    "missing": ("–", gettext_lazy("missing on one side")),
+}
+
+
+@dataclass
+class Row:
+    label: str
+    a: str
+    b: str
+    verdict: str
+    mark: str
+    verdict_label: str
+
+
+def _value(child, fields) -> str:
+    values = [getattr(child, f) for f in fields]
+    return " ".join(str(v) for v in values if v) or ""
+
+
+def _verdict(key: str, a: str, b: str, agreements: dict) -> str:
+    if key in agreements:
+        return agreements[key]
+    if not a or not b:
+        return "missing"
+    return "agree" if a.strip().lower() == b.strip().lower() else "disagree"
+
+
+def comparison(review: MatchReview) -> list[Row]:
+    rows = []
+    for key, label, fields in COMPARED:
+        a, b = _value(review.child_a, fields), _value(review.child_b, fields)
+        verdict = _verdict(key, a, b, review.agreements or {})
+        mark, verdict_label = VERDICTS.get(verdict, ("?", verdict))
+        rows.append(Row(str(label), a, b, verdict, mark, str(verdict_label)))
+    for label, attr in ((_("Aliases"), "aliases"),):
+        a = "; ".join(getattr(review.child_a, attr) or [])
+        b = "; ".join(getattr(review.child_b, attr) or [])
+        if a or b:
+            verdict = _verdict("", a, b, {})
+            mark, verdict_label = VERDICTS[verdict]
+            rows.append(Row(label, a, b, verdict, mark, str(verdict_label)))
+    return rows
+
+
+def _side(child: str) -> list[Prefetch]:
+    """What each side of a pair shows: where its records came from, NCIC and local cases."""
+    return [
+        Prefetch(f"{child}__source_records",
+                 queryset=SourceRecord.objects.select_related("agency")),
+        Prefetch(f"{child}__ncic_entries", queryset=NCICEntry.objects.all()),
+        Prefetch(f"{child}__local_cases", queryset=LocalCase.objects.select_related("agency")),
+    ]
+
+
+def _pending(operation):
+    return (
+        MatchReview.objects.filter(operation=operation, decision=MatchReview.Decision.PENDING)
+        .select_related("child_a", "child_b")
+        .prefetch_related(*_side("child_a"), *_side("child_b"))
+    )
+
+
+@page(Cap.REVIEW_MATCHES)
+def review(request, op):
+    operation = get_operation_for(request.user, op)
+    paginator = Paginator(_pending(operation), PAGE_SIZE)
+    page_obj = paginator.get_page(request.GET.get("page"))
+    items = [(r, comparison(r)) for r in page_obj.object_list]
+    return render(request, "web/review.html", {
+        "operation": operation, "nav": "review", "page": page_obj, "items": items,
+    })
+
+
+@require_POST
+@page(Cap.REVIEW_MATCHES)
+def decide(request, pk):
+    found = MatchReview.objects.select_related("operation", "child_a", "child_b").filter(
+        pk=pk, operation__in=operations_for(request.user).values("pk")).first()
+    if found is None:
+        raise Http404("unknown review")
+    error = None
+    try:
+        decided = decide_review(found, decision=request.POST.get("decision", ""),
+                                user=request.user)
+    except DomainError as refused:
+        error, decided = refused.detail, found
+    if not request.htmx:
+        if error:
+            messages.error(request, error)
+        else:
+            messages.success(request, _("Decision saved."))
+        return redirect("web:review", found.operation.slug)
+    return render(request, "web/partials/review_decided.html",
+                  {"review": decided, "error": error})

@@ -1,0 +1,178 @@
+"""Intake with its rejects, the review queue, the report, the dashboard."""
+
+import csv
+import datetime as dt
+import io
+
+from django.core.files.uploadedfile import SimpleUploadedFile
+
+from reunite.children.models import Child, MatchReview
+from reunite.operations.models import TargetStatus
+
+HEADER = ["record_id", "first_name", "last_name", "dob", "sex", "ncic_nic"]
+
+
+def _csv(rows) -> bytes:
+    buffer = io.StringIO()
+    writer = csv.writer(buffer)
+    writer.writerow(HEADER)
+    writer.writerows(rows)
+    return buffer.getvalue().encode()
+
+
+def _upload(client, operation, data: bytes, name="lcpd.csv"):
+    return client.post(f"/ops/{operation.slug}/intake/", {
+        "file": SimpleUploadedFile(name, data, content_type="text/csv"), "agency": "LCPD"},
+        HTTP_HX_REQUEST="true")
+
+
+def test_upload_shows_every_rejected_row_with_its_reason(as_user, operation):
+    client = as_user("analyst")
+    response = _upload(client, operation, _csv([
+        ["L-1", "Ximena", "Carrillo", "2009-04-02", "F", "M111"],
+        ["L-2", "Iker", "Montoya", "2009-02-30", "M", ""],
+        ["L-3", "", "", "2008-01-01", "F", ""],
+    ]))
+    text = response.content.decode()
+    assert "not a real calendar date" in text
+    assert "at least a first or a last name" in text
+    assert Child.objects.filter(first_name="Ximena").exists()
+
+
+def test_the_rejects_come_back_as_sent_with_the_reason_to_fix_and_resend(as_user, operation):
+    client = as_user("analyst")
+    _upload(client, operation, _csv([
+        ["L-1", "Ximena", "Carrillo", "2009-04-02", "F", "M111"],
+        ["L-2", "Iker", "Montoya", "2009-02-30", "M", ""],
+    ]))
+    batch = operation.import_batches.get()
+    response = client.get(f"/ops/{operation.slug}/intake/{batch.pk}/rejects.csv")
+    rows = list(csv.reader(io.StringIO(response.content.decode("utf-8-sig"))))
+    assert rows[0] == HEADER + ["reject_row", "reject_field", "reject_reason"]
+    assert rows[1][:4] == ["L-2", "Iker", "Montoya", "2009-02-30"]
+    assert rows[1][6:8] == ["3", "dob"]
+    # fixed and re-sent, the row goes in
+    rows[1][3] = "2009-02-28"
+    fixed = _csv([row[:len(HEADER)] for row in rows[1:]])
+    _upload(client, operation, fixed, name="lcpd-fixed.csv")
+    assert Child.objects.filter(first_name="Iker").exists()
+
+
+def test_a_file_that_is_not_a_list_is_refused(as_user, operation):
+    response = _upload(as_user("analyst"), operation, b"\x00\x01binary", name="list.exe")
+    assert "The file was not imported" in response.content.decode()
+
+
+def test_intake_is_refused_to_caseworkers(as_user, operation):
+    assert as_user("caseworker").get(f"/ops/{operation.slug}/intake/").status_code == 403
+
+
+def _review(operation, make_target):
+    a = make_target(first_name="Guadalupe", last_name="Hernández").child
+    b = make_target(first_name="Lupita", last_name="Hernandes").child
+    return MatchReview.objects.create(
+        operation=operation, child_a=a, child_b=b, match_probability=0.71,
+        agreements={"given_name": "close", "surnames": "close", "dob": "agree",
+                    "sex": "agree", "household": "missing"})
+
+
+def test_the_review_page_shows_the_pair_and_what_agrees(as_user, operation, make_target):
+    _review(operation, make_target)
+    text = as_user("analyst").get(f"/ops/{operation.slug}/review/").content.decode()
+    assert "Lupita" in text and "Guadalupe" in text
+    assert 'class="close"' in text and 'class="agree"' in text
+    assert "Same child" in text and "Different children" in text
+
+
+def test_deciding_same_merges_the_two_children(as_user, operation, make_target):
+    review = _review(operation, make_target)
+    response = as_user("analyst").post(f"/review/{review.pk}/decide/",
+                                       {"decision": "same"}, HTTP_HX_REQUEST="true")
+    assert "the same child" in response.content.decode()
+    review.refresh_from_db()
+    assert review.decision == "same"
+    assert Child.objects.filter(merged_into__isnull=False).count() == 1
+
+
+def test_deciding_twice_is_refused_with_the_reason(as_user, operation, make_target):
+    review = _review(operation, make_target)
+    client = as_user("analyst")
+    client.post(f"/review/{review.pk}/decide/", {"decision": "different"})
+    response = client.post(f"/review/{review.pk}/decide/", {"decision": "same"},
+                           HTTP_HX_REQUEST="true")
+    assert "already decided" in response.content.decode()
+
+
+def test_the_report_page_and_its_public_version(as_user, operation, found_target):
+    client = as_user("coordinator")
+    full = client.get(f"/ops/{operation.slug}/report/").content.decode()
+    assert "Full version: restricted" in full and "<svg" in full
+    public = client.get(f"/ops/{operation.slug}/report/?public=1").content.decode()
+    assert "Public version" in public
+    assert found_target.child.last_name not in public
+
+
+def test_the_public_information_officer_gets_the_public_report_only(
+        as_user, operation, found_target):
+    text = as_user("pio").get(f"/ops/{operation.slug}/report/").content.decode()
+    assert "Public version: aggregates only" in text
+    assert found_target.child.last_name not in text
+
+
+def test_the_report_downloads_as_pdf(as_user, operation, found_target):
+    response = as_user("coordinator").get(f"/ops/{operation.slug}/report.pdf?public=1")
+    assert response["Content-Type"] == "application/pdf"
+    assert response.content.startswith(b"%PDF")
+
+
+def test_the_dashboard_has_the_numbers_clocks_and_follow_ups(
+        as_user, operation, make_target, found_target, cast):
+    missing = make_target(ncic=None, case="open", first_name="Sin", last_name="Entrada")
+    missing.child.local_cases.update(opened_on=dt.date(2021, 4, 1))
+    text = " ".join(as_user("coordinator").get(f"/ops/{operation.slug}/").content
+                    .decode().split())
+    assert "On the baseline list" in text
+    assert "1 child reported missing has no NCIC entry — overdue." in text
+    assert "Sin Entrada" in text
+    assert "1 found child has not been screened yet." in text
+    assert "Remove from NCIC" in text
+    assert found_target.status == TargetStatus.RECOVERED
+
+
+def test_the_dashboard_hides_foster_care_clocks_from_analysts(as_user, operation, make_target):
+    make_target()
+    text = as_user("analyst").get(f"/ops/{operation.slug}/").content.decode()
+    assert "Foster-care status is shown only to roles with a need to know." in text
+
+
+def test_the_dashboards_queries_do_not_grow_with_the_list(
+        as_user, operation, make_target, django_assert_max_num_queries):
+    client = as_user("coordinator")
+    make_target()
+    with django_assert_max_num_queries(30) as few:
+        client.get(f"/ops/{operation.slug}/")
+    for _ in range(20):
+        make_target()
+    with django_assert_max_num_queries(len(few.captured_queries)):
+        client.get(f"/ops/{operation.slug}/")
+
+
+def test_a_foster_child_not_known_to_ncmec_is_overdue_on_the_dashboard(
+        as_user, operation, make_target, agencies):
+    from reunite.children.models import SourceRecord
+
+    foster = make_target(first_name="Ana", last_name="Acogida")
+    foster.child.custody = "cyfd"
+    foster.child.save()
+    foster.child.local_cases.update(opened_on=dt.date(2021, 4, 1))
+    known = make_target(first_name="Eva", last_name="Conocida")
+    known.child.custody = "cyfd"
+    known.child.save()
+    known.child.local_cases.update(opened_on=dt.date(2021, 4, 1))
+    SourceRecord.objects.create(child=known.child, agency=agencies["NCMEC"], record_id="N-9",
+                                content_hash="n9", data={}, fields={})
+    text = " ".join(as_user("coordinator").get(f"/ops/{operation.slug}/").content
+                    .decode().split())
+    clock = text.split("Foster-care child reported to NCMEC")[1].split("Screening for")[0]
+    assert "1 child in foster care not reported to NCMEC — overdue." in clock
+    assert "Ana Acogida" in clock and "Eva Conocida" not in clock

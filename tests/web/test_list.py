@@ -1,0 +1,148 @@
+"""The list: filters, search by any spelling, sorting, export — and who may do what."""
+
+import datetime as dt
+
+from reunite.audit.models import AuditEvent
+from reunite.children.models import SourceRecord
+
+
+def _url(operation, query=""):
+    return f"/ops/{operation.slug}/children/{query}"
+
+
+def test_search_finds_a_child_by_another_sources_spelling_without_accents(
+        as_user, operation, make_target, agencies):
+    # given a child whose NCIC record spells the surname "Hernandes"
+    target = make_target(first_name="Guadalupe", last_name="Hernández")
+    SourceRecord.objects.create(
+        child=target.child, agency=agencies["NMSP"], record_id="N-1", content_hash="x",
+        data={}, fields={"first_name": "Guadalupe", "last_name": "Hernandes"})
+    from reunite.children.services import refresh_search_text
+    refresh_search_text(target.child)
+    make_target(first_name="Rosa", last_name="Ortega")
+    client = as_user("investigator")
+    # when searching by that spelling, by a nickname, and with accents
+    for query in ("hernandes", "Lupita Hernandez", "GUADALUPE HERNÁNDEZ"):
+        page = client.get(_url(operation), {"q": query}).content.decode()
+        # then the child is found and the other is not
+        assert "Guadalupe Hernández" in page, query
+        assert "Rosa Ortega" not in page, query
+
+
+def test_a_misspelt_name_offers_the_closest_spellings(as_user, operation, make_target):
+    make_target(first_name="Guadalupe", last_name="Hernández")
+    make_target(first_name="Rosa", last_name="Ortega")
+    page = as_user("investigator").get(_url(operation), {"q": "Guadalupa Hernandex"})
+    text = page.content.decode()
+    assert "closest spellings" in text
+    assert "Guadalupe Hernández" in text
+    assert "Rosa Ortega" not in text
+
+
+def test_searching_is_recorded_in_the_audit_log(as_user, operation, make_target, cast):
+    make_target()
+    as_user("investigator").get(_url(operation), {"q": "lupe"})
+    event = AuditEvent.objects.get(action="target.search")
+    assert event.actor_username == "investigator"
+    assert event.changes["query"] == {"q": "lupe"}
+
+
+def test_filters_by_status_age_agency_classification_and_risk(
+        as_user, operation, make_target, cast):
+    from reunite.operations.services import record_outcome
+
+    young = make_target(first_name="Ana", last_name="Ruiz", dob=dt.date(2014, 1, 1))
+    old = make_target(first_name="Berta", last_name="Sosa", dob=dt.date(2004, 1, 1),
+                      case_agency="DASO")
+    old.child.risk_factors = ["homelessness"]
+    old.child.save()
+    old.child.local_cases.update(classification="endangered_runaway")
+    record_outcome(young, status="recovered", date=dt.date(2021, 6, 1),
+                   circumstance="returned_to_guardian", agency="LCPD")
+    client = as_user("coordinator")
+
+    def names(**params):
+        text = client.get(_url(operation), params).content.decode()
+        return {n for n in ("Ana Ruiz", "Berta Sosa") if n in text}
+
+    assert names(status="recovered") == {"Ana Ruiz"}
+    assert names(status="outstanding") == {"Berta Sosa"}
+    assert names(age_min="15") == {"Berta Sosa"}   # ages on the operation's start
+    assert names(age_max="10") == {"Ana Ruiz"}
+    assert names(agency="DASO") == {"Berta Sosa"}
+    assert names(classification="endangered_runaway") == {"Berta Sosa"}
+    assert names(risk="homelessness") == {"Berta Sosa"}
+
+
+def test_sorting_by_name_both_ways(as_user, operation, make_target):
+    make_target(first_name="Ana", last_name="Aguirre")
+    make_target(first_name="Zoe", last_name="Zamora")
+    client = as_user("investigator")
+    ascending = client.get(_url(operation), {"sort": "name"}).content.decode()
+    descending = client.get(_url(operation), {"sort": "-name"}).content.decode()
+    assert ascending.index("Aguirre") < ascending.index("Zamora")
+    assert descending.index("Zamora") < descending.index("Aguirre")
+
+
+def test_htmx_search_answers_with_the_results_only(as_user, operation, make_target):
+    make_target()
+    response = as_user("investigator").get(
+        _url(operation), {"q": "guadalupe"}, HTTP_HX_REQUEST="true", HTTP_HX_TARGET="results")
+    text = response.content.decode()
+    assert text.startswith('<section id="results"')
+    assert "Guadalupe" in text and "<html" not in text
+
+
+def test_the_list_costs_the_same_queries_for_5_or_40_children(
+        as_user, operation, make_target, django_assert_max_num_queries):
+    client = as_user("coordinator")
+    for _ in range(5):
+        make_target()
+    with django_assert_max_num_queries(14) as few:
+        client.get(_url(operation))
+    for _ in range(35):
+        make_target()
+    with django_assert_max_num_queries(len(few.captured_queries)):
+        client.get(_url(operation))
+
+
+def test_export_gives_the_filtered_list_as_csv_and_is_audited(
+        as_user, operation, make_target):
+    make_target(first_name="Ana", last_name="Ruiz")
+    make_target(first_name="Berta", last_name="Sosa")
+    response = as_user("investigator").get(f"/ops/{operation.slug}/children/export.csv",
+                                            {"q": "ruiz"})
+    assert response["Content-Type"].startswith("text/csv")
+    body = b"".join(response.streaming_content).decode()
+    assert "Ruiz" in body and "Sosa" not in body
+    assert body.splitlines()[0].startswith("target_id,status,first_name")
+    assert AuditEvent.objects.filter(action="target.export").exists()
+
+
+def test_roles_without_export_are_refused_the_export(as_user, operation, make_target):
+    make_target()
+    assert as_user("analyst").get(f"/ops/{operation.slug}/children/export.csv").status_code \
+        == 403
+
+
+def test_the_public_information_officer_never_sees_the_list(as_user, operation, make_target):
+    make_target()
+    assert as_user("pio").get(_url(operation)).status_code == 403
+
+
+def test_an_agency_outside_the_operation_cannot_find_it(client, operation, make_target, agencies):
+    from reunite.accounts.models import User
+    from reunite.agencies.models import Agency
+
+    outsider_agency = Agency.objects.create(code="ELPD", name="El Paso PD", kind="local_le")
+    outsider = User.objects.create_user(username="outsider", password="x" * 12,
+                                        role="investigator", agency=outsider_agency)
+    make_target()
+    client.force_login(outsider)
+    assert client.get(_url(operation)).status_code == 404
+
+
+def test_anonymous_visitors_are_sent_to_sign_in(client, operation):
+    response = client.get(_url(operation))
+    assert response.status_code == 302
+    assert "/accounts/login/" in response["Location"]

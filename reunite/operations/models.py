@@ -67,6 +67,11 @@ class Target(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["operation", "child"], name="one_episode_per_operation")
         ]
+        # The list, the dashboard and the report all start from "this operation's listed
+        # children with this status".
+        indexes = [
+            models.Index(fields=["operation", "active", "status"], name="target_list_status")
+        ]
 
     def __str__(self) -> str:
         return f"{self.child} on {self.operation}"

@@ -389,24 +389,36 @@ def _check_follow_up_date(follow_up: FollowUp, date) -> dt.date:
     return day
 
 
-@transaction.atomic
-def record_ncic_cleared(target: Target, *, date, nic: str = "", user=None) -> list[FollowUp]:
-    """The found child's NCIC entry was removed (all pending ones, or the one named by NIC)."""
-    which = {"ncic_entry__nic": nic.strip().upper()} if nic else {}
-    follow_ups = _pending_follow_ups(target, FollowUp.Kind.NCIC_REMOVAL, **which)
+def _complete_follow_ups(
+    target: Target, kind: str, date, which: dict, record_field: str, status: str,
+    date_field: str, action: str,
+) -> list[FollowUp]:
+    """Mark pending follow-ups done and set their NCIC entry or local case to its final status."""
+    follow_ups = _pending_follow_ups(target, kind, **which)
     for follow_up in follow_ups:
         day = _check_follow_up_date(follow_up, date)
-        entry = follow_up.ncic_entry
-        entry.status = NCICEntry.Status.CLEARED
-        entry.cleared_on = day
-        entry.save(update_fields=["status", "cleared_on"])
+        record = getattr(follow_up, record_field)
+        before = record.status
+        record.status = status
+        setattr(record, date_field, day)
+        record.save(update_fields=["status", date_field])
         follow_up.done_on = day
         follow_up.save(update_fields=["done_on"])
         log.record(
-            "ncic.clear", entry, child_id=target.child_id, operation_id=target.operation_id,
-            changes={"nic": entry.nic, "status": ["active", "cleared"], "cleared_on": day},
+            action, record, child_id=target.child_id, operation_id=target.operation_id,
+            changes={"record": str(record), "status": [before, status], date_field: day},
         )
     return follow_ups
+
+
+@transaction.atomic
+def record_ncic_cleared(target: Target, *, date, nic: str = "", user=None) -> list[FollowUp]:
+    """The found child's NCIC entry was removed (all pending ones, or the one named by NIC)."""
+    return _complete_follow_ups(
+        target, FollowUp.Kind.NCIC_REMOVAL, date,
+        {"ncic_entry__nic": nic.strip().upper()} if nic else {},
+        "ncic_entry", NCICEntry.Status.CLEARED, "cleared_on", "ncic.clear",
+    )
 
 
 @transaction.atomic
@@ -414,23 +426,11 @@ def record_local_case_closed(
     target: Target, *, date, case_number: str = "", user=None
 ) -> list[FollowUp]:
     """The local agency closed its missing-minor case (all pending ones, or the one named)."""
-    which = {"local_case__case_number": case_number.strip()} if case_number else {}
-    follow_ups = _pending_follow_ups(target, FollowUp.Kind.LOCAL_CASE_CLOSURE, **which)
-    for follow_up in follow_ups:
-        day = _check_follow_up_date(follow_up, date)
-        case = follow_up.local_case
-        case.status = LocalCase.Status.CLOSED
-        case.closed_on = day
-        case.save(update_fields=["status", "closed_on"])
-        follow_up.done_on = day
-        follow_up.save(update_fields=["done_on"])
-        log.record(
-            "local_case.close", case, child_id=target.child_id,
-            operation_id=target.operation_id,
-            changes={"case": f"{case.agency.code} {case.case_number}",
-                     "status": ["open", "closed"], "closed_on": day},
-        )
-    return follow_ups
+    return _complete_follow_ups(
+        target, FollowUp.Kind.LOCAL_CASE_CLOSURE, date,
+        {"local_case__case_number": case_number.strip()} if case_number else {},
+        "local_case", LocalCase.Status.CLOSED, "closed_on", "local_case.close",
+    )
 
 
 # ---------------------------------------------------------------------------------------------

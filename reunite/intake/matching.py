@@ -29,11 +29,8 @@ def find_candidates(new_records: dict[str, dict], known_records: dict[str, dict]
         return [{**record, "record_id": key} for key, record in records.items()]
 
     new_rows = with_ids(new_records)
-    pairs = []
-    if known_records:
-        pairs += linkage.link(new_rows, with_ids(known_records), progress=progress)
-    if len(new_rows) > 1:
-        pairs += linkage.dedupe(new_rows, progress=progress)
+    # One call scores the new rows against each other and against every known record.
+    pairs = linkage.link_and_dedupe(new_rows, with_ids(known_records), progress=progress)
     return [
         Candidate(p.left_id, p.right_id, p.match_probability, p.decision, dict(p.agreements))
         for p in pairs

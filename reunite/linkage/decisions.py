@@ -25,10 +25,20 @@ def agreements_for(pair: ScoredPair) -> dict[str, str]:
             for name, gamma in pair.gammas.items()}
 
 
-def vetoed(agreements: dict[str, str]) -> bool:
-    """A clear disagreement on an identity field (given name, surnames, date of birth, sex)."""
-    return any(cfg.COMPARISONS_BY_NAME[name].veto_on_disagree and value == cfg.DISAGREE
-               for name, value in agreements.items())
+def vetoed(gammas: dict[str, int]) -> bool:
+    """A clear disagreement on an identity field (given name, surnames, date of birth) that the
+    rest of the pair does not explain away (settings.ComparisonSpec.veto_waived_by)."""
+    labels = {name: cfg.COMPARISONS_BY_NAME[name].level_for_gamma(gamma).label
+              for name, gamma in gammas.items()}
+    for name, gamma in gammas.items():
+        spec = cfg.COMPARISONS_BY_NAME[name]
+        if not spec.veto_on_disagree or spec.agreement_for_gamma(gamma) != cfg.DISAGREE:
+            continue
+        waived = bool(spec.veto_waived_by) and all(
+            labels.get(other) == label for other, label in spec.veto_waived_by)
+        if not waived:
+            return True
+    return False
 
 
 def decide(pair: ScoredPair) -> Match | None:
@@ -36,7 +46,7 @@ def decide(pair: ScoredPair) -> Match | None:
     if pair.deterministic:
         return Match(pair.left_id, pair.right_id, 1.0, MATCH, agreements)
     probability = pair.match_probability
-    if probability >= cfg.MATCH_THRESHOLD and not vetoed(agreements):
+    if probability >= cfg.MATCH_THRESHOLD and not vetoed(pair.gammas):
         return Match(pair.left_id, pair.right_id, probability, MATCH, agreements)
     if probability >= cfg.REVIEW_THRESHOLD:
         return Match(pair.left_id, pair.right_id, probability, REVIEW, agreements)

@@ -24,7 +24,7 @@ CREATE OR REPLACE MACRO rl_code(s) AS nullif(regexp_replace(upper(CAST(s AS VARC
 """
 
 NORMALISED_COLUMNS = (
-    "record_id", "first_name", "given_full", "given_keys", "given_count", "surname1", "surname2",
+    "record_id", "first_name", "given_full", "main_keys", "given_count", "surname1", "surname2",
     "surnames", "dob", "dob_year", "dob_month", "dob_day", "sex", "address", "guardian",
     "postcode", "household_key", "ncic_key", "case_key",
 )
@@ -52,73 +52,130 @@ def prepare_connection(con: duckdb.DuckDBPyConnection, extra_nicknames: str | No
 
 
 def normalise(con: duckdb.DuckDBPyConnection, source: str, target: str) -> None:
-    """Write table `target` with NORMALISED_COLUMNS from intake-format table/view `source`."""
+    """Write table `target` with NORMALISED_COLUMNS from intake-format table/view `source`.
+
+    Names, dates and guardians repeat across records (a million children share a few thousand
+    names), so each distinct value is cleaned once and joined back: ~5x less work than cleaning
+    every row. A NULL and an empty string normalise alike, hence the coalesce('') join keys.
+    """
     particles = _sql_list(SURNAME_PARTICLES)
     fillers = _sql_list(FILLER_GIVEN_NAMES)
     con.execute(f"""
-    CREATE OR REPLACE TABLE {target} AS
-    WITH tokens AS (
-        SELECT *,
-            rl_tokens(concat_ws(' ', rl_name(first_name), rl_name(middle_name))) AS given_tokens,
-            list_filter(rl_tokens(rl_name(last_name)), lambda t: NOT list_contains({particles}, t))
-                AS last_tokens,
-            list_filter(rl_tokens(rl_name(second_last_name)),
-                        lambda t: NOT list_contains({particles}, t)) AS second_tokens,
-            list_filter(list_transform(string_split(coalesce(aliases, ''), ';'),
-                                       lambda a: rl_tokens(rl_name(a))[1]), lambda a: a IS NOT NULL)
-                AS alias_tokens,
-            coalesce(try_strptime(left(trim(dob), 10), '%Y-%m-%d'),
-                     try_strptime(trim(dob), '%m/%d/%Y'),
-                     try_strptime(trim(dob), '%Y%m%d'))::DATE AS dob_date
+    CREATE OR REPLACE TEMP TABLE {target}_given AS
+    WITH raw AS (
+        SELECT DISTINCT coalesce(first_name, '') AS raw_first,
+               coalesce(middle_name, '') AS raw_middle, coalesce(aliases, '') AS raw_aliases
         FROM {source}
     ),
+    tokens AS (
+        SELECT *,
+            rl_tokens(concat_ws(' ', rl_name(raw_first), rl_name(raw_middle))) AS given_tokens,
+            list_filter(list_transform(string_split(raw_aliases, ';'),
+                                       lambda a: rl_tokens(rl_name(a))[1]), lambda a: a IS NOT NULL)
+                AS alias_tokens
+        FROM raw
+    ),
     shaped AS (
-        SELECT
-            CAST(record_id AS VARCHAR) AS record_id,
+        SELECT *, row_number() OVER () AS given_id,
             given_tokens[1] AS first_name,
             nullif(array_to_string(given_tokens, ' '), '') AS given_full,
-            -- "María Fernanda" and "María Guadalupe" are sisters, not one girl: a filler
-            -- first part is no evidence when another given name follows.
-            list_concat(
-                CASE WHEN len(given_tokens) > 1
-                     THEN list_filter(given_tokens, lambda t: NOT list_contains({fillers}, t))
-                     ELSE given_tokens END,
-                alias_tokens) AS key_tokens,
-            len(given_tokens) AS given_count,
-            coalesce(last_tokens[1], second_tokens[1]) AS surname1,
-            CASE WHEN last_tokens[1] IS NULL THEN NULL
-                 ELSE coalesce(second_tokens[1], last_tokens[2]) END AS surname2,
-            strftime(dob_date, '%Y-%m-%d') AS dob,
-            CAST(year(dob_date) AS VARCHAR) AS dob_year,
-            CAST(month(dob_date) AS VARCHAR) AS dob_month,
-            CAST(day(dob_date) AS VARCHAR) AS dob_day,
-            CASE WHEN upper(left(trim(sex), 1)) IN ('M', 'H') THEN 'M'
-                 WHEN upper(left(trim(sex), 1)) IN ('F') THEN 'F' END AS sex,
-            rl_text(address) AS address,
-            rl_name(guardian_name) AS guardian,
-            left(rl_code(postcode), 5) AS postcode,
-            rl_code(ncic_nic) AS ncic_key,
-            -- "Albuquerque PD" and "ALBUQUERQUE P.D." are one agency; "24-0017" one case
-            CASE WHEN rl_code(local_agency) IS NOT NULL AND rl_code(local_case_number) IS NOT NULL
-                 THEN rl_code(local_agency) || '|' || rl_code(local_case_number) END AS case_key
+            -- The name the child goes by, or an alias. "María Fernanda" and "María Guadalupe"
+            -- are sisters, not one girl: a filler first part is not the name when another
+            -- follows; "Jacob Nicholas" and his brother "Nicholas Jeff" share a token, not a name.
+            list_concat([coalesce(list_filter(given_tokens,
+                                              lambda t: NOT list_contains({fillers}, t))[1],
+                                  given_tokens[1])], alias_tokens) AS main_tokens,
+            len(given_tokens) AS given_count
         FROM tokens
     ),
     keys AS (
         -- each given-name token stands for itself and for every full name it is a nickname of
-        SELECT record_id, list_sort(list_distinct(list(key))) AS given_keys
+        SELECT given_id, list_sort(list_distinct(list(key))) AS main_keys
         FROM (
-            SELECT k.record_id, unnest([k.token, n.name]) AS key
-            FROM (SELECT record_id, unnest(key_tokens) AS token FROM shaped) k
+            SELECT k.given_id, unnest([k.token, n.name]) AS key
+            FROM (SELECT given_id, unnest(main_tokens) AS token FROM shaped) k
             LEFT JOIN rl_nicknames n ON n.token = k.token
         )
         WHERE key IS NOT NULL
-        GROUP BY record_id
+        GROUP BY given_id
     )
-    SELECT s.record_id, s.first_name, s.given_full, coalesce(k.given_keys, []) AS given_keys,
-           s.given_count, s.surname1, s.surname2,
-           list_filter([s.surname1, s.surname2], lambda x: x IS NOT NULL) AS surnames,
-           s.dob, s.dob_year, s.dob_month, s.dob_day, s.sex, s.address, s.guardian, s.postcode,
-           coalesce(s.address, s.guardian, s.postcode) AS household_key,
-           s.ncic_key, s.case_key
-    FROM shaped s LEFT JOIN keys k USING (record_id)
+    SELECT s.raw_first, s.raw_middle, s.raw_aliases, s.first_name, s.given_full,
+           coalesce(k.main_keys, []) AS main_keys,
+           s.given_count
+    FROM shaped s LEFT JOIN keys k USING (given_id)
     """)
+    con.execute(f"""
+    CREATE OR REPLACE TEMP TABLE {target}_surnames AS
+    WITH raw AS (
+        SELECT DISTINCT coalesce(last_name, '') AS raw_last,
+               coalesce(second_last_name, '') AS raw_second
+        FROM {source}
+    ),
+    tokens AS (
+        SELECT *,
+            list_filter(rl_tokens(rl_name(raw_last)), lambda t: NOT list_contains({particles}, t))
+                AS last_tokens,
+            list_filter(rl_tokens(rl_name(raw_second)),
+                        lambda t: NOT list_contains({particles}, t)) AS second_tokens
+        FROM raw
+    ),
+    shaped AS (
+        SELECT raw_last, raw_second,
+            coalesce(last_tokens[1], second_tokens[1]) AS surname1,
+            CASE WHEN last_tokens[1] IS NULL THEN NULL
+                 ELSE coalesce(second_tokens[1], last_tokens[2]) END AS surname2
+        FROM tokens
+    )
+    SELECT *, list_filter([surname1, surname2], lambda x: x IS NOT NULL) AS surnames FROM shaped
+    """)
+    con.execute(f"""
+    CREATE OR REPLACE TEMP TABLE {target}_dates AS
+    WITH raw AS (SELECT DISTINCT coalesce(dob, '') AS raw_dob FROM {source}),
+    parsed AS (
+        SELECT raw_dob,
+            coalesce(try_strptime(left(trim(raw_dob), 10), '%Y-%m-%d'),
+                     try_strptime(trim(raw_dob), '%m/%d/%Y'),
+                     try_strptime(trim(raw_dob), '%Y%m%d'))::DATE AS dob_date
+        FROM raw
+    )
+    SELECT raw_dob, strftime(dob_date, '%Y-%m-%d') AS dob,
+           CAST(year(dob_date) AS VARCHAR) AS dob_year,
+           CAST(month(dob_date) AS VARCHAR) AS dob_month,
+           CAST(day(dob_date) AS VARCHAR) AS dob_day
+    FROM parsed
+    """)
+    con.execute(f"""
+    CREATE OR REPLACE TEMP TABLE {target}_guardians AS
+    SELECT raw_guardian, rl_name(raw_guardian) AS guardian
+    FROM (SELECT DISTINCT coalesce(guardian_name, '') AS raw_guardian FROM {source})
+    """)
+    con.execute(f"""
+    CREATE OR REPLACE TABLE {target} AS
+    WITH rows AS (
+        SELECT CAST(record_id AS VARCHAR) AS record_id,
+            CASE WHEN upper(left(trim(sex), 1)) IN ('M', 'H') THEN 'M'
+                 WHEN upper(left(trim(sex), 1)) IN ('F') THEN 'F' END AS sex,
+            rl_text(address) AS address,
+            left(rl_code(postcode), 5) AS postcode,
+            rl_code(ncic_nic) AS ncic_key,
+            -- "Albuquerque PD" and "ALBUQUERQUE P.D." are one agency; "24-0017" one case
+            CASE WHEN rl_code(local_agency) IS NOT NULL AND rl_code(local_case_number) IS NOT NULL
+                 THEN rl_code(local_agency) || '|' || rl_code(local_case_number) END AS case_key,
+            coalesce(first_name, '') AS raw_first, coalesce(middle_name, '') AS raw_middle,
+            coalesce(aliases, '') AS raw_aliases, coalesce(last_name, '') AS raw_last,
+            coalesce(second_last_name, '') AS raw_second, coalesce(dob, '') AS raw_dob,
+            coalesce(guardian_name, '') AS raw_guardian
+        FROM {source}
+    )
+    SELECT r.record_id, g.first_name, g.given_full, g.main_keys, g.given_count,
+           n.surname1, n.surname2, n.surnames, d.dob, d.dob_year, d.dob_month, d.dob_day, r.sex,
+           r.address, h.guardian, r.postcode,
+           coalesce(r.address, h.guardian, r.postcode) AS household_key, r.ncic_key, r.case_key
+    FROM rows r
+    JOIN {target}_given g USING (raw_first, raw_middle, raw_aliases)
+    JOIN {target}_surnames n USING (raw_last, raw_second)
+    JOIN {target}_dates d USING (raw_dob)
+    JOIN {target}_guardians h USING (raw_guardian)
+    """)
+    for lookup in ("given", "surnames", "dates", "guardians"):
+        con.execute(f"DROP TABLE {target}_{lookup}")

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Iterable, Mapping
+from functools import cache
 from typing import Any
 
 import pyarrow as pa
@@ -17,6 +18,7 @@ INTAKE_COLUMNS = (
 COLUMN_ALIASES = {"date_of_birth": "dob", "birth_date": "dob", "birthdate": "dob"}
 
 
+@cache  # called for every key of every record
 def canonical_column(name: str) -> str:
     key = name.strip().lower().replace(" ", "_").replace("-", "_")
     return COLUMN_ALIASES.get(key) or key

@@ -27,7 +27,7 @@ from splink import DuckDBAPI, Linker
 from reunite.linkage.model import clamp, parameters_from_settings_dict
 from reunite.linkage.normalise import normalise, prepare_connection
 from reunite.linkage.records import to_arrow
-from reunite.linkage.settings import COMPARISONS, MODEL_PATH, splink_settings
+from reunite.linkage.settings import COMPARISONS, MISSING, MODEL_PATH, splink_settings
 from reunite.linkage.synthetic import generate
 
 DATA_SEED = 20260101
@@ -59,9 +59,12 @@ def train(registry_size: int, query_size: int) -> dict[str, Any]:
     trained = linker.misc.save_model_to_json()
     parameters = parameters_from_settings_dict(trained)
     for spec in COMPARISONS:
-        if spec.max_match_weight is not None:
-            for level in parameters[spec.name]:
-                level["u"] = max(level["u"], level["m"] / 2**spec.max_match_weight)
+        levels = [lvl for lvl in spec.levels if lvl.agreement != MISSING]
+        for level, values in zip(levels, parameters[spec.name], strict=True):
+            if level.max_match_weight is not None:
+                values["u"] = max(values["u"], values["m"] / 2**level.max_match_weight)
+            if level.min_match_weight is not None:
+                values["m"] = max(values["m"], values["u"] * 2**level.min_match_weight)
     return {
         "format": 1,
         "description": "Reunite linkage model: m/u per comparison level (non-null levels, in "

@@ -64,11 +64,13 @@ NOISY_COPIES = {
     "only names and date": {"record_id": "Q15", "first_name": "guadalupe",
                             "last_name": "hernandez garcia", "dob": "2012-03-04"},
     "alias recorded": variant(CHUY, "Q16", first_name="Jesse", aliases="Chuy;El Güero"),
+    # Same given name, both surnames and home: a clearly wrong date is a data error.
+    "date of birth wrong, same name and home": variant(LUPE, "Q17", dob="2011-08-21"),
 }
 EXPECTED_PARTNER = {
     "Q1": "K-1", "Q2": "K-1", "Q3": "K-1", "Q4": "K-1", "Q5": "K-1", "Q6": "K-1", "Q7": "K-1",
     "Q8": "K-1", "Q9": "K-1", "Q10": "K-2", "Q11": "K-3", "Q12": "K-4", "Q13": "K-5",
-    "Q14": "K-3", "Q15": "K-1", "Q16": "K-2",
+    "Q14": "K-3", "Q15": "K-1", "Q16": "K-2", "Q17": "K-1",
 }
 
 
@@ -100,6 +102,10 @@ RELATIVES = {
     "namesake, other second surname": variant(JOSE_LUIS, "N5", second_last_name="Martínez",
                                               address="5 Oak Ave"),
     "namesake, other date of birth": variant(JOSE_LUIS, "N6", dob="2008-10-23", address=None),
+    # His twin's first name is his middle name: a shared token, not a shared name.
+    "twin sharing a middle name": variant(BILL, "N7", first_name="James", middle_name="Robert"),
+    # A sister at the same home whose date of birth is unknown.
+    "sister, no date of birth": variant(LUPE, "N8", first_name="María Fernanda", dob=None),
 }
 
 

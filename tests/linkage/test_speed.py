@@ -14,7 +14,7 @@ def test_one_hundred_against_one_thousand_is_quick():
     link(sample.queries[:5], registry[:50])  # first-call imports and warm-up are not the point
 
     # CPU seconds, not wall time: the shared 2-core CI box runs other suites at the same time.
-    # Unloaded, the wall time is about 0.7 s (BENCHMARKS.md).
+    # About 0.25 s of CPU unloaded: the model is compiled to SQL once per process.
     started = time.process_time()
     matches = link(sample.queries, registry)
     cpu_seconds = time.process_time() - started

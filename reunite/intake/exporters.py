@@ -157,7 +157,7 @@ def _add(parent: ET.Element, tag: str, value) -> None:
 
 def pfif_domain() -> str:
     """The repository domain that prefixes PFIF record ids ("domain/local-id")."""
-    return getattr(settings, "REUNITE_PFIF_DOMAIN", "reunite.local")
+    return settings.REUNITE_PFIF_DOMAIN
 
 
 def _pfif_person(root: ET.Element, target: Target, operation: Operation, now: dt.datetime,

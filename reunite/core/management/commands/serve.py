@@ -30,7 +30,12 @@ class Command(BaseCommand):
         parser.add_argument("--workers", type=int, default=min(4, multiprocessing.cpu_count() + 1))
 
     def handle(self, *args, **options):
-        call_command("collectstatic", interactive=False, verbosity=0)
+        from django.conf import settings
+
+        # In development WhiteNoise serves straight from the apps (WHITENOISE_USE_FINDERS); only
+        # production needs the collected, compressed copies.
+        if not settings.DEBUG:
+            call_command("collectstatic", interactive=False, verbosity=0)
         from reunite.wsgi import application
 
         self.stdout.write(f"Serving Reunite on http://{options['host']}:{options['port']}/")

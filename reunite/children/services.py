@@ -213,8 +213,8 @@ def decide_review(review: MatchReview, *, decision: str, user=None) -> MatchRevi
         raise Conflict("already_decided", f"This pair was already decided: {review.decision}.")
     if decision == MatchReview.Decision.SAME:
         survivor, absorbed = sorted([review.child_a, review.child_b], key=lambda c: c.pk)
-        survivor = _live(survivor)
-        absorbed = _live(absorbed)
+        survivor = live_child(survivor)
+        absorbed = live_child(absorbed)
         if survivor.pk != absorbed.pk:
             merge_children(
                 survivor, absorbed, reason="review", match_probability=review.match_probability,
@@ -231,7 +231,7 @@ def decide_review(review: MatchReview, *, decision: str, user=None) -> MatchRevi
     return review
 
 
-def _live(child: Child) -> Child:
+def live_child(child: Child) -> Child:
     """Follow merges to the child that now holds the records."""
     while child.merged_into_id:
         child = child.merged_into

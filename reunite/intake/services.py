@@ -22,6 +22,7 @@ from reunite.children.models import Child, LocalCase, MatchReview, NCICEntry, So
 from reunite.children.services import (
     attach_identifiers,
     fill_from_record,
+    live_child,
     refresh_search_text,
 )
 from reunite.core.errors import DomainError
@@ -119,12 +120,6 @@ def _resolve_by_rules(row: _Row, agency: Agency) -> None:
         )
         if case is not None:
             row.child, row.matched_by = case.child, SourceRecord.MatchedBy.LOCAL_CASE
-
-
-def _live(child: Child) -> Child:
-    while child.merged_into_id:
-        child = child.merged_into
-    return child
 
 
 class _UnionFind:
@@ -241,7 +236,7 @@ def run_intake(
         plan, reviews = _group_new_rows(unresolved, agency, progress)
         for members, known_source, probability in _plan_groups(plan):
             if known_source is not None:
-                child = _live(known_source.child)
+                child = live_child(known_source.child)
                 for row in members:
                     row.child, row.probability = child, probability
                     row.matched_by = SourceRecord.MatchedBy.PROBABILISTIC
@@ -256,7 +251,7 @@ def run_intake(
                     row.matched_by = SourceRecord.MatchedBy.PROBABILISTIC
         touched: dict[int, Child] = {}
         for row in good:
-            row.child = _live(row.child)
+            row.child = live_child(row.child)
             touched[row.child.pk] = row.child
             if row.known_source is not None:
                 batch.unchanged += 1
@@ -297,11 +292,11 @@ def _store_source_record(batch: ImportBatch, row: _Row, agency: Agency) -> None:
 def _queue_reviews(operation: Operation, plan: dict, reviews) -> int:
     queued = 0
     for candidate in reviews:
-        a = _live(plan["rows"][candidate.new_key].child)
+        a = live_child(plan["rows"][candidate.new_key].child)
         if candidate.other_key.startswith("new:"):
-            b = _live(plan["rows"][candidate.other_key].child)
+            b = live_child(plan["rows"][candidate.other_key].child)
         else:
-            b = _live(SourceRecord.objects.get(pk=int(candidate.other_key[4:])).child)
+            b = live_child(SourceRecord.objects.get(pk=int(candidate.other_key[4:])).child)
         if a.pk == b.pk:
             continue
         a, b = sorted([a, b], key=lambda c: c.pk)

@@ -11,8 +11,10 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable, Mapping
 from typing import Any
 
+from reunite.linkage.clustering import ClusterPlan, HeldMerge, plan_clusters
 from reunite.linkage.decisions import MATCH, REVIEW, Match, clusters, decide_all
 from reunite.linkage.engine import DEDUPE, ENGINES, LINK, score, score_jobs
+from reunite.linkage.identity import IdentityConflict, conflicts, explain
 from reunite.linkage.records import to_arrow
 from reunite.linkage.settings import MATCH_THRESHOLD, REVIEW_THRESHOLD
 
@@ -20,8 +22,9 @@ THRESHOLDS = {MATCH: MATCH_THRESHOLD, REVIEW: REVIEW_THRESHOLD}
 
 Progress = Callable[[str, int, int], None]
 
-__all__ = ["ENGINES", "MATCH", "REVIEW", "THRESHOLDS", "Match", "clusters", "dedupe", "link",
-           "link_and_dedupe"]
+__all__ = ["ENGINES", "MATCH", "REVIEW", "THRESHOLDS", "ClusterPlan", "HeldMerge",
+           "IdentityConflict", "Match", "clusters", "conflicts", "dedupe", "explain", "link",
+           "link_and_dedupe", "plan_clusters"]
 
 
 def link(query: Iterable[Mapping[str, Any]], dataset: Iterable[Mapping[str, Any]], *,

@@ -24,6 +24,7 @@ from reunite.linkage.identity import IdentityConflict, group_conflicts
 
 Record = Mapping[str, Any]
 ALREADY_ON_FILE = "already_on_file"
+AMBIGUOUS = "ambiguous"
 
 
 @dataclass(frozen=True)
@@ -39,11 +40,13 @@ class HeldMerge:
 
     @property
     def reason(self) -> str:
-        seen: list[str] = []
-        for conflict in self.conflicts:
-            if conflict.reason not in seen:
-                seen.append(conflict.reason)
-        return "; ".join(seen)
+        direct = dict.fromkeys(c.reason for c in self.conflicts if c.kind != AMBIGUOUS)
+        between = dict.fromkeys(c.reason for c in self.conflicts if c.kind == AMBIGUOUS)
+        clauses = list(direct)
+        if between:
+            clauses.append("it also matches another record that clearly differs from this one ("
+                           + "; ".join(between) + ")")
+        return "; ".join(clauses)
 
 
 @dataclass
@@ -79,6 +82,41 @@ class _Components:
         self.parent[gone] = keep
         self.members[keep].extend(self.members.pop(gone))
         return keep
+
+
+def _hold_ambiguous(sure: list, parts: _Components, records_of, held: list[HeldMerge]) -> list:
+    """A record that is a sure match for two records which clearly differ from each other
+    (a common name without a date of birth, against two namesakes) could be either child: it
+    joins neither, and each of its pairs goes to a person. Returns the pairs left to follow."""
+    neighbours: dict[str, dict[str, Any]] = {}
+    for match in sure:
+        a, b = parts.root(str(match.left_id)), parts.root(str(match.right_id))
+        if a == b:
+            continue
+        for one, other in ((a, b), (b, a)):
+            current = neighbours.setdefault(one, {}).get(other)
+            if current is None or match.match_probability > current.match_probability:
+                neighbours[one][other] = match
+    ambiguous: dict[frozenset[str], tuple[Any, list[IdentityConflict]]] = {}
+    for node, around in neighbours.items():
+        others = sorted(around)
+        for i, u in enumerate(others):
+            for v in others[i + 1:]:
+                found = group_conflicts(records_of(u), records_of(v))
+                if not found:
+                    continue
+                why = [IdentityConflict(AMBIGUOUS, c.reason, c.left_id, c.right_id)
+                       for c in found]
+                for other in (u, v):
+                    ambiguous.setdefault(frozenset((node, other)), (around[other], []))[1] \
+                        .extend(why)
+    if not ambiguous:
+        return sure
+    for match, why in ambiguous.values():
+        held.append(HeldMerge(str(match.left_id), str(match.right_id), match.match_probability,
+                              tuple(why)))
+    return [m for m in sure if frozenset((parts.root(str(m.left_id)),
+                                          parts.root(str(m.right_id)))) not in ambiguous]
 
 
 def plan_clusters(
@@ -121,6 +159,7 @@ def plan_clusters(
             parts.union(ra, rb)
 
     held: list[HeldMerge] = []
+    sure = _hold_ambiguous(sure, parts, records_of, held)
     # Surest first, so a record said too little about joins the child it most resembles.
     for match in sorted(sure, key=lambda m: (-m.match_probability, str(m.left_id),
                                              str(m.right_id))):

@@ -99,7 +99,9 @@ def _hold_ambiguous(sure: list, parts: _Components, records_of, held: list[HeldM
                 neighbours[one][other] = match
     ambiguous: dict[frozenset[str], tuple[Any, list[IdentityConflict]]] = {}
     for node, around in neighbours.items():
-        others = sorted(around)
+        # Only pairs it could join: one it clearly differs from is held on its own anyway.
+        others = sorted(u for u in around if not group_conflicts(records_of(node),
+                                                                  records_of(u)))
         for i, u in enumerate(others):
             for v in others[i + 1:]:
                 found = group_conflicts(records_of(u), records_of(v))

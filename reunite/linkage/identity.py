@@ -299,21 +299,31 @@ GIVEN_WORDS = {
 }
 
 
-def _surname_words(a: Mapping[str, Any], b: Mapping[str, Any]) -> str:
+def surname_agreement(a: Mapping[str, Any], b: Mapping[str, Any]) -> str:
+    """'missing', 'same' (both surnames, wherever they were written), 'shared' (one surname in
+    common), 'typo' or 'different'."""
     def both(record):
-        return [t for t in _fold(" ".join((_text(record, "last_name"),
-                                           _text(record, "second_last_name")))).split()
-                if t not in SURNAME_PARTICLES]
+        words = _fold(" ".join((_text(record, "last_name"), _text(record, "second_last_name"))))
+        return list(dict.fromkeys(t for t in words.split() if t not in SURNAME_PARTICLES))
     left, right = both(a), both(b)
     if not left or not right:
-        return "surnames missing on one side"
-    if left == right:
-        return "same surnames"
+        return "missing"
+    if left == right or set(left) == set(right):
+        return "same"
     if set(left) & set(right):
-        return "one surname shared"
+        return "shared"
     if DamerauLevenshtein.distance(" ".join(left), " ".join(right)) <= 2:
-        return "surnames one typo apart"
-    return "different surnames"
+        return "typo"
+    return "different"
+
+
+SURNAME_WORDS = {"missing": "surnames missing on one side", "same": "same surnames",
+                 "shared": "one surname shared", "typo": "surnames one typo apart",
+                 "different": "different surnames"}
+
+
+def _surname_words(a: Mapping[str, Any], b: Mapping[str, Any]) -> str:
+    return SURNAME_WORDS[surname_agreement(a, b)]
 
 
 def explain(a: Mapping[str, Any], b: Mapping[str, Any]) -> str:

@@ -17,7 +17,7 @@ from reunite.children.models import LocalCase, MatchReview, NCICEntry, SourceRec
 from reunite.children.services import decide_review
 from reunite.core.errors import DomainError
 from reunite.intake.identity import HELD_PREFIX
-from reunite.linkage.identity import dob_agreement, given_agreement
+from reunite.linkage.identity import dob_agreement, given_agreement, surname_agreement
 from reunite.web.access import page
 
 PAGE_SIZE = 10
@@ -56,6 +56,8 @@ def _value(child, fields) -> str:
 GIVEN_VERDICT = {"same": "agree", "initial": "close", "nickname": "close", "typo": "close",
                  "swapped": "close", "gendered": "disagree", "different": "disagree",
                  "missing": "missing"}
+SURNAME_VERDICT = {"same": "agree", "shared": "close", "typo": "close", "different": "disagree",
+                   "missing": "missing"}
 DOB_VERDICT = {"same": "agree", "transposed": "close", "typo": "close", "different": "disagree",
                "missing": "missing"}
 
@@ -73,6 +75,8 @@ def _verdict(key: str, a: str, b: str, agreements: dict, pair=None) -> str:
         # An initial agrees with a name that starts with it ("T" and "Tyler"); nicknames,
         # aliases and typos are close: judged here, whatever the engine's level said.
         return GIVEN_VERDICT[given_agreement(*pair)]
+    if pair is not None and key == "surnames":
+        return SURNAME_VERDICT[surname_agreement(*pair)]
     if pair is not None and key == "dob":
         return DOB_VERDICT[dob_agreement(pair[0]["dob"], pair[1]["dob"])]
     if key in agreements:

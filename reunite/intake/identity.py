@@ -97,7 +97,8 @@ def plan_groups(rows: dict, identifier_pairs: list[tuple[str, str]], candidates,
             best_known[members[0]] = (best.match_probability, best.source_key)
         groups.append(members)
     return {"rows": rows, "groups": groups, "best_known": best_known, "held": plan.held,
-            "rule_conflicts": plan.rule_conflicts, "known_records": known_records}
+            "rule_conflicts": plan.rule_conflicts, "known_records": known_records,
+            "agency_code": agency_code}
 
 
 def rule_warnings(plan: dict, rows: dict) -> list[dict]:
@@ -123,8 +124,32 @@ def _child_for(node: str, rows: dict):
     return live_child(rows[node].child)
 
 
-def held_reason(item: HeldMerge) -> str:
-    return f"{HELD_PREFIX}: {item.reason}"
+def _record_label(node_record_id: str, plan: dict) -> str:
+    """"LCPD LC21-0004": the record a reviewer can find on either child's page."""
+    if node_record_id.startswith("new:") and node_record_id in plan["rows"]:
+        record = plan["rows"][node_record_id].record
+        return f"{plan.get('agency_code', '')} {record['record_id']}".strip()
+    if node_record_id.startswith("src:"):
+        found = SourceRecord.objects.filter(pk=int(node_record_id[4:])).values_list(
+            "agency__code", "record_id").first()
+        if found:
+            return " ".join(found)
+    if node_record_id.startswith("row:"):
+        return f"{plan.get('agency_code', '')} row {node_record_id[4:]}".strip()
+    return node_record_id
+
+
+def held_reason(item: HeldMerge, plan: dict | None = None) -> str:
+    reason = f"{HELD_PREFIX}: {item.reason}"
+    if plan is None:
+        return reason
+    pairs = list(dict.fromkeys((c.left_id, c.right_id) for c in item.conflicts
+                               if c.left_id and c.right_id))[:3]
+    if pairs:
+        named = "; ".join(f"{_record_label(a, plan)} and {_record_label(b, plan)}"
+                          for a, b in pairs)
+        reason += f" (records that disagree: {named})"
+    return reason
 
 
 def queue_held(operation, plan: dict) -> int:
@@ -140,7 +165,7 @@ def queue_held(operation, plan: dict) -> int:
         MatchReview.objects.create(
             operation=operation, child_a=a, child_b=b,
             match_probability=item.match_probability, agreements={},
-            reason=held_reason(item),
+            reason=held_reason(item, plan),
         )
         queued += 1
     return queued

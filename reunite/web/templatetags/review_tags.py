@@ -70,6 +70,7 @@ _PHRASES = [
     (r"different NCIC numbers", gettext_lazy("different NCIC numbers")),
     (r"same agency case", gettext_lazy("same agency case")),
     (r"two open (?P<agency>\S+) cases", gettext_lazy("two open %(agency)s cases")),
+    (r"\(records that disagree: ", gettext_lazy("(records that disagree: ")),
     (r" and ", gettext_lazy(" and ")),
 ]
 @register.filter

@@ -217,6 +217,8 @@ def given_agreement(a: Mapping[str, Any], b: Mapping[str, Any]) -> str:
         return "gendered"
     if _name_keys(a) & _name_keys(b):
         return "nickname"
+    if set(left) <= set(right) or set(right) <= set(left):
+        return "nickname"  # a shorter form: "María" for "María Guadalupe"
     l_full, r_full = " ".join(left), " ".join(right)
     distance = DamerauLevenshtein.distance(l_full, r_full)
     if distance <= 1 or (distance <= 2 and JaroWinkler.similarity(l_full, r_full) >= 0.9):

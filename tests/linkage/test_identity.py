@@ -46,6 +46,8 @@ def test_given_names_agree_through_initials_nicknames_aliases_and_typos():
     assert given_agreement({"first_name": "Chuy"}, {"first_name": "Jesús"}) == "nickname"
     assert given_agreement({"first_name": "Pepa", "aliases": ["Yesenia"]},
                            {"first_name": "Yesenia"}) == "nickname"
+    assert given_agreement({"first_name": "María"}, {"first_name": "María Guadalupe"}) == \
+        "nickname"
     assert given_agreement({"first_name": "Jaqueline"}, {"first_name": "Jacqueline"}) == "typo"
     assert given_agreement({"first_name": "María Fernanda"},
                            {"first_name": "María Elena"}) == "different"

@@ -81,3 +81,16 @@ def test_a_split_is_refused_with_the_reason_and_only_for_reviewers(as_user, oper
     assert "Undo a merge" not in investigator.get(f"/children/{target.pk}/").content.decode()
     assert investigator.post(f"/children/{target.pk}/split/",
                              {"sources": everything[:1]}).status_code == 403
+
+
+def test_the_reason_reads_in_spanish(as_user, cast, operation, make_target):
+    _pair(operation, make_target,
+          reason="Sure match held back: a boy and a girl with different given names (Daniel "
+                 "and Daniela); dates of birth 4 years apart (2005-02-10 and 2009-07-22)")
+    cast["analyst"].language = "es"
+    cast["analyst"].save()
+    text = as_user("analyst").get(f"/ops/{operation.slug}/review/").content.decode()
+    assert ("Coincidencia segura retenida: un niño y una niña con nombres distintos (Daniel y "
+            "Daniela); fechas de nacimiento con 4 años de diferencia (2005-02-10 y 2009-07-22)"
+            ) in text
+    assert "Probabilidad que dio el modelo: 0.9996" in text

@@ -5,7 +5,9 @@
 3. Rules settle what they can: the same agency record id, NCIC number or agency case number is the
    same child.
 4. The linkage engine scores the rest against each other and every known child: sure matches are
-   merged, uncertain pairs go to the review queue, the rest become new children.
+   merged unless the records clearly disagree on who the child is (reunite.intake.identity: such
+   a pair or chain is held for review with its reason), uncertain pairs go to the review queue,
+   the rest become new children.
 5. Every child named is put on the operation's list. One transaction: all of it or none.
 """
 

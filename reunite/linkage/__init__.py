@@ -3,7 +3,9 @@
 Pure Python on Splink (DuckDB by default, PySpark optionally); no Django here. Deterministic
 rules first (same NCIC number; same agency and case number), then a probabilistic model whose
 parameters were trained offline (model.json, `python -m reunite.linkage.train`). What counts as
-the same child — comparisons, nicknames, thresholds — lives in reunite.linkage.settings.
+the same child — comparisons, nicknames, thresholds — lives in reunite.linkage.settings; what
+can never be the same child (two dates of birth, two NCIC numbers, …) in reunite.linkage.identity,
+and clusters that respect it in reunite.linkage.clustering.
 """
 
 from __future__ import annotations

@@ -94,3 +94,12 @@ def test_the_reason_reads_in_spanish(as_user, cast, operation, make_target):
             "Daniela); fechas de nacimiento con 4 años de diferencia (2005-02-10 y 2009-07-22)"
             ) in text
     assert "Probabilidad que dio el modelo: 0.9996" in text
+
+
+def test_the_probability_is_never_rounded_up_to_certainty():
+    from reunite.web.templatetags.review_tags import model_probability
+
+    assert model_probability(0.71) == "0.71"
+    assert model_probability(0.996) == "0.996"
+    assert model_probability(0.99999) == "> 0.9999"
+    assert model_probability(1.0) == "1"

@@ -9,7 +9,7 @@ import sys
 from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
-SCRIPTS = ["linkage_bench.py", "web_bench.py"]
+SCRIPTS = ["linkage_bench.py", "web_bench.py", "replay_bench.py"]
 
 
 def main() -> int:

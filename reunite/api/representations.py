@@ -340,5 +340,8 @@ class ReviewSerializer(serializers.ModelSerializer):
 
     class Meta:
         model = MatchReview
-        fields = ["id", "operation", "a", "b", "match_probability", "agreements", "decision",
-                  "decided_by", "decided_at"]
+        fields = ["id", "operation", "a", "b", "match_probability", "agreements", "reason",
+                  "decision", "decided_by", "decided_at"]
+        extra_kwargs = {"reason": {"help_text": "Why a person must decide, in words: what the "
+                                   "engine was unsure of, or the records that clearly disagree "
+                                   "in a sure pair or chain held back from merging"}}

@@ -20,6 +20,7 @@ from reunite.api.views.files import ExportView, IntakeView
 from reunite.api.views.operations import OperationsView, OperationView
 from reunite.api.views.reports import ReportView
 from reunite.api.views.review import ReviewDecisionView, ReviewQueueView
+from reunite.api.views.split import SplitView
 from reunite.api.views.targets import TargetListView, TargetView
 
 app_name = "api"
@@ -55,6 +56,7 @@ urlpatterns = [
     route(f"{TARGET}/screenings", ScreeningsView.as_view(), "screenings"),
     route(f"{TARGET}/activities", ActivitiesView.as_view(), "activities"),
     route(f"{TARGET}/assign", AssignView.as_view(), "assign"),
+    route(f"{TARGET}/split", SplitView.as_view(), "split"),
     route(r"review/(?P<review_id>[^/]+)", ReviewDecisionView.as_view(), "review-decision"),
     # Other apps' endpoints under /api/v1/ go here, before the catch-all below.
     re_path(r"^audit/", include("reunite.audit.api_urls")),  # the auditors' API (issue 4)

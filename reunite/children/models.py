@@ -257,6 +257,9 @@ class MatchReview(models.Model):
     child_b = models.ForeignKey(Child, on_delete=models.PROTECT, related_name="+")
     match_probability = models.FloatField()
     agreements = models.JSONField(default=dict, blank=True)
+    # Why a person must look, in words: what the engine was unsure of, or the records that
+    # clearly disagree in a sure pair or chain that was held back from merging.
+    reason = models.TextField(blank=True)
     decision = models.CharField(
         max_length=10, choices=Decision.choices, default=Decision.PENDING, db_index=True
     )

@@ -16,6 +16,7 @@ class Candidate:
     match_probability: float
     decision: str         # "match" or "review"
     agreements: dict
+    rule: bool = False    # a deterministic rule's pair (same NCIC number, same agency case)
 
 
 def find_candidates(new_records: dict[str, dict], known_records: dict[str, dict],
@@ -32,6 +33,7 @@ def find_candidates(new_records: dict[str, dict], known_records: dict[str, dict]
     # One call scores the new rows against each other and against every known record.
     pairs = linkage.link_and_dedupe(new_rows, with_ids(known_records), progress=progress)
     return [
-        Candidate(p.left_id, p.right_id, p.match_probability, p.decision, dict(p.agreements))
+        Candidate(p.left_id, p.right_id, p.match_probability, p.decision, dict(p.agreements),
+                  getattr(p, "rule", False))
         for p in pairs
     ]

@@ -5,7 +5,9 @@
 3. Rules settle what they can: the same agency record id, NCIC number or agency case number is the
    same child.
 4. The linkage engine scores the rest against each other and every known child: sure matches are
-   merged, uncertain pairs go to the review queue, the rest become new children.
+   merged unless the records clearly disagree on who the child is (reunite.intake.identity: such
+   a pair or chain is held for review with its reason), uncertain pairs go to the review queue,
+   the rest become new children.
 5. Every child named is put on the operation's list. One transaction: all of it or none.
 """
 
@@ -26,6 +28,7 @@ from reunite.children.services import (
     refresh_search_text,
 )
 from reunite.core.errors import DomainError
+from reunite.intake import identity
 from reunite.intake.fields import canonical_header, clean_row
 from reunite.intake.matching import find_candidates
 from reunite.intake.models import ImportBatch
@@ -34,6 +37,7 @@ from reunite.operations.models import Operation
 from reunite.operations.services import put_on_list
 
 Progress = Callable[[str, int, int], None]
+RULE_JOINS = (SourceRecord.MatchedBy.NCIC, SourceRecord.MatchedBy.LOCAL_CASE)
 
 
 @dataclass
@@ -122,25 +126,13 @@ def _resolve_by_rules(row: _Row, agency: Agency) -> None:
             row.child, row.matched_by = case.child, SourceRecord.MatchedBy.LOCAL_CASE
 
 
-class _UnionFind:
-    def __init__(self, keys):
-        self.parent = {k: k for k in keys}
-
-    def find(self, key):
-        while self.parent[key] != key:
-            self.parent[key] = self.parent[self.parent[key]]
-            key = self.parent[key]
-        return key
-
-    def union(self, a, b):
-        self.parent[self.find(a)] = self.find(b)
-
-
-def _group_new_rows(rows: list[_Row], agency: Agency, progress) -> tuple[dict, list]:
-    """Group the rows no rule settled: shared identifiers and sure matches are one child."""
+def _group_new_rows(rows: list[_Row], agency: Agency, progress,
+                    resolved: list[_Row] | None = None) -> tuple[dict, list]:
+    """Group the rows no rule settled: shared identifiers and sure matches are one child, unless
+    the records clearly disagree on who the child is (reunite.intake.identity)."""
     keys = {f"new:{i}": row for i, row in enumerate(rows)}
-    union = _UnionFind(keys)
     by_identifier: dict[tuple, str] = {}
+    identifier_pairs: list[tuple[str, str]] = []
     for key, row in keys.items():
         record = row.record
         identifiers = [("record", record["record_id"])]
@@ -152,7 +144,7 @@ def _group_new_rows(rows: list[_Row], agency: Agency, progress) -> tuple[dict, l
             )
         for identifier in identifiers:
             if identifier in by_identifier:
-                union.union(key, by_identifier[identifier])
+                identifier_pairs.append((key, by_identifier[identifier]))
             else:
                 by_identifier[identifier] = key
 
@@ -162,21 +154,9 @@ def _group_new_rows(rows: list[_Row], agency: Agency, progress) -> tuple[dict, l
         .values_list("pk", "fields")
     }
     candidates = find_candidates({k: r.record for k, r in keys.items()}, known, progress)
-    best_known: dict[str, tuple[float, str]] = {}
-    reviews = []
-    for candidate in candidates:
-        if candidate.decision == "match" and candidate.other_key.startswith("new:"):
-            union.union(candidate.new_key, candidate.other_key)
-        elif candidate.decision == "match":
-            current = best_known.get(candidate.new_key)
-            if current is None or candidate.match_probability > current[0]:
-                best_known[candidate.new_key] = (candidate.match_probability, candidate.other_key)
-        else:
-            reviews.append(candidate)
-    groups: dict[str, list[str]] = {}
-    for key in keys:
-        groups.setdefault(union.find(key), []).append(key)
-    return {"rows": keys, "groups": list(groups.values()), "best_known": best_known}, reviews
+    reviews = [c for c in candidates if c.decision != "match"]
+    plan = identity.plan_groups(keys, identifier_pairs, candidates, agency.code, resolved or [])
+    return plan, reviews
 
 
 def _plan_groups(plan: dict) -> list[tuple[list[_Row], SourceRecord | None, float | None]]:
@@ -233,7 +213,8 @@ def run_intake(
                 unresolved.append(row)
             if progress:
                 progress("rules", done, total)
-        plan, reviews = _group_new_rows(unresolved, agency, progress)
+        plan, reviews = _group_new_rows(
+            unresolved, agency, progress, resolved=[r for r in good if r.child is not None])
         for members, known_source, probability in _plan_groups(plan):
             if known_source is not None:
                 child = live_child(known_source.child)
@@ -261,12 +242,18 @@ def run_intake(
         for child in touched.values():
             refresh_search_text(child)
         batch.review = _queue_reviews(operation, plan, reviews)
+        # Rows a shared identifier joined although the records disagree: accepted, and said.
+        batch.identity_warnings = identity.rule_warnings(plan, plan["rows"]) + \
+            identity.resolved_warnings([r for r in good if r.matched_by in RULE_JOINS], agency.code)
+        if batch.identity_warnings and isinstance(getattr(batch, "warnings", None), list):
+            batch.warnings = [*batch.warnings, *batch.identity_warnings]
         batch.status = ImportBatch.Status.DONE
         batch.save()
         log.record(
             "intake.import", batch, operation_id=operation.pk,
             changes={"file": file_name, "agency": agency.code, **batch.summary(),
-                     "rejected": len(rejected)},
+                     "rejected": len(rejected),
+                     "identity_warnings": batch.identity_warnings},
         )
     return batch
 
@@ -290,7 +277,8 @@ def _store_source_record(batch: ImportBatch, row: _Row, agency: Agency) -> None:
 
 
 def _queue_reviews(operation: Operation, plan: dict, reviews) -> int:
-    queued = 0
+    # Held sure pairs first: their reason (the conflict) is the one a reviewer needs.
+    queued = identity.queue_held(operation, plan)
     for candidate in reviews:
         a = live_child(plan["rows"][candidate.new_key].child)
         if candidate.other_key.startswith("new:"):
@@ -305,6 +293,7 @@ def _queue_reviews(operation: Operation, plan: dict, reviews) -> int:
         MatchReview.objects.create(
             operation=operation, child_a=a, child_b=b,
             match_probability=candidate.match_probability, agreements=candidate.agreements,
+            reason=identity.review_reason(plan, candidate),
         )
         queued += 1
     return queued

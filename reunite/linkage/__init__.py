@@ -3,7 +3,9 @@
 Pure Python on Splink (DuckDB by default, PySpark optionally); no Django here. Deterministic
 rules first (same NCIC number; same agency and case number), then a probabilistic model whose
 parameters were trained offline (model.json, `python -m reunite.linkage.train`). What counts as
-the same child — comparisons, nicknames, thresholds — lives in reunite.linkage.settings.
+the same child — comparisons, nicknames, thresholds — lives in reunite.linkage.settings; what
+can never be the same child (two dates of birth, two NCIC numbers, …) in reunite.linkage.identity,
+and clusters that respect it in reunite.linkage.clustering.
 """
 
 from __future__ import annotations
@@ -11,8 +13,10 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable, Mapping
 from typing import Any
 
+from reunite.linkage.clustering import ClusterPlan, HeldMerge, plan_clusters
 from reunite.linkage.decisions import MATCH, REVIEW, Match, clusters, decide_all
 from reunite.linkage.engine import DEDUPE, ENGINES, LINK, score, score_jobs
+from reunite.linkage.identity import IdentityConflict, conflicts, explain
 from reunite.linkage.records import to_arrow
 from reunite.linkage.settings import MATCH_THRESHOLD, REVIEW_THRESHOLD
 
@@ -20,8 +24,9 @@ THRESHOLDS = {MATCH: MATCH_THRESHOLD, REVIEW: REVIEW_THRESHOLD}
 
 Progress = Callable[[str, int, int], None]
 
-__all__ = ["ENGINES", "MATCH", "REVIEW", "THRESHOLDS", "Match", "clusters", "dedupe", "link",
-           "link_and_dedupe"]
+__all__ = ["ENGINES", "MATCH", "REVIEW", "THRESHOLDS", "ClusterPlan", "HeldMerge",
+           "IdentityConflict", "Match", "clusters", "conflicts", "dedupe", "explain", "link",
+           "link_and_dedupe", "plan_clusters"]
 
 
 def link(query: Iterable[Mapping[str, Any]], dataset: Iterable[Mapping[str, Any]], *,

@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
+from typing import Any
 
 from reunite.linkage import settings as cfg
+from reunite.linkage.clustering import plan_clusters
 from reunite.linkage.engine import ScoredPair
 
 MATCH, REVIEW = "match", "review"
@@ -18,6 +20,9 @@ class Match:
     match_probability: float
     decision: str  # "match" or "review"; pairs judged different are not returned
     agreements: dict[str, str] = field(default_factory=dict, hash=False, compare=False)
+    # Joined by a deterministic rule (same NCIC number, same agency case): the same child by
+    # definition, whatever identity says (reunite.linkage.clustering).
+    rule: bool = field(default=False, compare=False)
 
 
 def agreements_for(pair: ScoredPair) -> dict[str, str]:
@@ -44,7 +49,7 @@ def vetoed(gammas: dict[str, int]) -> bool:
 def decide(pair: ScoredPair) -> Match | None:
     agreements = agreements_for(pair)
     if pair.deterministic:
-        return Match(pair.left_id, pair.right_id, 1.0, MATCH, agreements)
+        return Match(pair.left_id, pair.right_id, 1.0, MATCH, agreements, rule=True)
     probability = pair.match_probability
     if probability >= cfg.MATCH_THRESHOLD and not vetoed(pair.gammas):
         return Match(pair.left_id, pair.right_id, probability, MATCH, agreements)
@@ -59,10 +64,19 @@ def decide_all(pairs: Iterable[ScoredPair]) -> list[Match]:
                   key=lambda m: (m.left_id, -m.match_probability, m.right_id))
 
 
-def clusters(ids: Iterable[str], matches: Iterable[Match]) -> list[set[str]]:
-    """Connected components over sure matches only; every id appears in exactly one set."""
-    parent: dict[str, str] = {str(i): str(i) for i in ids}
+def clusters(ids: Iterable[str], matches: Iterable[Match],
+             records: Mapping[str, Mapping[str, Any]] | None = None) -> list[set[str]]:
+    """Connected components over sure matches only; every id appears in exactly one set.
 
+    With `records` (id → intake-format record) the clusters respect identity: a sure pair or
+    chain that would join records which clearly disagree (reunite.linkage.identity) is not
+    followed; `plan_clusters` says which pairs were held and why.
+    """
+    ids = [str(i) for i in ids]
+    if records is not None:
+        nodes = {i: [{**records[i], "record_id": i}] if i in records else [] for i in ids}
+        return plan_clusters(nodes, matches).clusters
+    parent: dict[str, str] = {i: i for i in ids}
     def root(node: str) -> str:
         parent.setdefault(node, node)
         while parent[node] != node:

@@ -1,6 +1,15 @@
 from django.urls import path
 
-from reunite.web.views import actions, children, dashboard, home, intake, report, review
+from reunite.web.views import (
+    actions,
+    children,
+    dashboard,
+    home,
+    intake,
+    report,
+    review,
+    split,
+)
 
 app_name = "web"
 urlpatterns = [
@@ -16,6 +25,7 @@ urlpatterns = [
     path("ops/<str:op>/report/", report.report, name="report"),
     path("ops/<str:op>/report.pdf", report.report_pdf, name="report_pdf"),
     path("children/<int:pk>/", children.child, name="child"),
+    path("children/<int:pk>/split/", split.split, name="split"),
     path("children/<int:pk>/<slug:name>/", actions.action, name="action"),
     path("review/<int:pk>/decide/", review.decide, name="decide"),
 ]

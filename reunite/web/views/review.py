@@ -16,6 +16,8 @@ from reunite.access.scoping import get_operation_for, operations_for
 from reunite.children.models import LocalCase, MatchReview, NCICEntry, SourceRecord
 from reunite.children.services import decide_review
 from reunite.core.errors import DomainError
+from reunite.intake.identity import HELD_PREFIX
+from reunite.linkage.identity import dob_agreement, given_agreement, surname_agreement
 from reunite.web.access import page
 
 PAGE_SIZE = 10
@@ -51,7 +53,32 @@ def _value(child, fields) -> str:
     return " ".join(str(v) for v in values if v) or ""
 
 
-def _verdict(key: str, a: str, b: str, agreements: dict) -> str:
+GIVEN_VERDICT = {"same": "agree", "initial": "close", "nickname": "close", "typo": "close",
+                 "swapped": "close", "gendered": "disagree", "different": "disagree",
+                 "missing": "missing"}
+SURNAME_VERDICT = {"same": "agree", "shared": "close", "typo": "close", "different": "disagree",
+                   "missing": "missing"}
+DOB_VERDICT = {"same": "agree", "transposed": "close", "typo": "close", "different": "disagree",
+               "missing": "missing"}
+
+
+def _identity(child) -> dict:
+    """The child's identity fields in the intake format, for reunite.linkage.identity."""
+    return {"first_name": child.first_name, "middle_name": child.middle_name,
+            "last_name": child.last_name, "second_last_name": child.second_last_name,
+            "sex": child.sex if child.sex in ("M", "F") else "",
+            "dob": child.dob.isoformat() if child.dob else "", "aliases": child.aliases}
+
+
+def _verdict(key: str, a: str, b: str, agreements: dict, pair=None) -> str:
+    if pair is not None and key == "given_name":
+        # An initial agrees with a name that starts with it ("T" and "Tyler"); nicknames,
+        # aliases and typos are close: judged here, whatever the engine's level said.
+        return GIVEN_VERDICT[given_agreement(*pair)]
+    if pair is not None and key == "surnames":
+        return SURNAME_VERDICT[surname_agreement(*pair)]
+    if pair is not None and key == "dob":
+        return DOB_VERDICT[dob_agreement(pair[0]["dob"], pair[1]["dob"])]
     if key in agreements:
         return agreements[key]
     if not a or not b:
@@ -61,9 +88,10 @@ def _verdict(key: str, a: str, b: str, agreements: dict) -> str:
 
 def comparison(review: MatchReview) -> list[Row]:
     rows = []
+    pair = (_identity(review.child_a), _identity(review.child_b))
     for key, label, fields in COMPARED:
         a, b = _value(review.child_a, fields), _value(review.child_b, fields)
-        verdict = _verdict(key, a, b, review.agreements or {})
+        verdict = _verdict(key, a, b, review.agreements or {}, pair)
         mark, verdict_label = VERDICTS.get(verdict, ("?", verdict))
         rows.append(Row(str(label), a, b, verdict, mark, str(verdict_label)))
     for label, attr in ((_("Aliases"), "aliases"),):
@@ -74,6 +102,11 @@ def comparison(review: MatchReview) -> list[Row]:
             mark, verdict_label = VERDICTS[verdict]
             rows.append(Row(label, a, b, verdict, mark, str(verdict_label)))
     return rows
+
+
+def held_back(review: MatchReview) -> bool:
+    """A sure pair or chain held back because its records clearly disagree."""
+    return review.reason.startswith(HELD_PREFIX)
 
 
 def _side(child: str) -> list[Prefetch]:
@@ -99,9 +132,11 @@ def review(request, op):
     operation = get_operation_for(request.user, op)
     paginator = Paginator(_pending(operation), PAGE_SIZE)
     page_obj = paginator.get_page(request.GET.get("page"))
-    items = [(r, comparison(r)) for r in page_obj.object_list]
+    items = [(r, comparison(r), held_back(r), [("a", r.child_a), ("b", r.child_b)])
+             for r in page_obj.object_list]
     return render(request, "web/review.html", {
         "operation": operation, "nav": "review", "page": page_obj, "items": items,
+        "pending": paginator.count,
     })
 
 
@@ -124,5 +159,8 @@ def decide(request, pk):
         else:
             messages.success(request, _("Decision saved."))
         return redirect("web:review", found.operation.slug)
+    # The count above the queue goes down with each decision (an out-of-band swap).
+    pending = MatchReview.objects.filter(operation=found.operation,
+                                         decision=MatchReview.Decision.PENDING).count()
     return render(request, "web/partials/review_decided.html",
-                  {"review": decided, "error": error})
+                  {"review": decided, "error": error, "pending": pending})

@@ -1,0 +1,88 @@
+"""Intake never merges records that clearly disagree on who the child is: it asks a person."""
+
+import datetime as dt
+
+from reunite.children.models import Child, MatchReview
+from reunite.intake.services import run_intake
+from reunite.operations.models import Target
+from tests.merged import csv_bytes, merged_target
+
+HEADER = ["record_id", "first_name", "last_name", "second_last_name", "sex", "dob", "address",
+          "guardian_name", "ncic_nic", "local_agency", "local_case_number"]
+DAY = dt.date(2021, 4, 30)
+
+
+def ana(record_id, dob, **extra):
+    row = {"record_id": record_id, "first_name": "Ana", "last_name": "García",
+           "second_last_name": "López", "sex": "F", "dob": dob, "address": "",
+           "guardian_name": "", "ncic_nic": "", "local_agency": "", "local_case_number": ""}
+    row.update(extra)
+    return [row[h] for h in HEADER]
+
+
+def load(operation, agency, rows, name):
+    return run_intake(operation, agency, csv_bytes(HEADER, rows), file_name=name,
+                      received_on=DAY)
+
+
+def listed(operation):
+    return Target.objects.listed().filter(operation=operation).count()
+
+
+def test_twins_of_different_sex_are_two_children_and_one_question(operation, agencies):
+    twins = [["D-1", "Daniel", "Ruiz", "Ochoa", "M", "2008-06-14", "412 Calle del Sol",
+              "Marisela Ochoa", "", "", ""],
+             ["D-2", "Daniela", "Ruiz", "Ochoa", "F", "2008-06-14", "412 Calle del Sol",
+              "Marisela Ochoa", "", "", ""]]
+    batch = load(operation, agencies["LCPD"], twins, "twins.csv")
+
+    assert listed(operation) == 2 and batch.new_children == 2
+    review = MatchReview.objects.get()
+    assert "a boy and a girl with different given names (Daniel and Daniela)" in review.reason
+
+
+def test_a_chain_through_a_row_without_a_date_of_birth_joins_nobody(operation, agencies):
+    rows = [ana("A-1", "2005-02-10", address="18 Calle Primavera"),
+            ana("A-2", "2009-07-22", address="301 Desert Willow Dr"),
+            ana("A-3", "")]
+    load(operation, agencies["DASO"], rows, "daso.csv")
+
+    assert listed(operation) == 3
+    reasons = list(MatchReview.objects.values_list("reason", flat=True))
+    assert reasons and all("4 years apart" in r for r in reasons)
+    held = [r for r in reasons if r.startswith("Sure match held back")]
+    assert len(held) == 2 and all("records that disagree: DASO A-1 and DASO A-2" in r
+                                  for r in held)
+
+
+def test_a_new_row_does_not_join_a_known_child_whose_records_disagree_with_it(operation,
+                                                                               agencies):
+    # Ana (2005) is known from LCPD, and from the clearinghouse without her date of birth.
+    load(operation, agencies["LCPD"], [ana("L-1", "2005-02-10", address="18 Calle Primavera")],
+         "lcpd.csv")
+    load(operation, agencies["NCMEC"], [ana("N-1", "", address="18 Calle Primavera")],
+         "ncmec.csv")
+    assert listed(operation) == 1
+    # Another Ana, four years younger, at the address the clearinghouse gave.
+    batch = load(operation, agencies["DASO"],
+                 [ana("D-1", "2009-07-22", address="18 Calle Primavera")], "daso.csv")
+
+    assert listed(operation) == 2 and batch.new_children == 1
+    review = MatchReview.objects.get()
+    assert "dates of birth 4 years apart" in review.reason
+    assert {review.child_a.dob, review.child_b.dob} == {dt.date(2005, 2, 10),
+                                                       dt.date(2009, 7, 22)}
+
+
+def test_a_rule_join_that_brings_in_a_conflict_is_accepted_and_said(operation, agencies):
+    target = merged_target(operation, agencies)  # a second NCIC entry shares LCPD's case
+    assert Child.objects.filter(merged_into__isnull=True).count() == 1
+    assert target.child.ncic_entries.count() == 2
+    from reunite.audit.models import AuditEvent
+
+    event = AuditEvent.objects.filter(action="intake.import").order_by("-id").first()
+    warnings = {w["record_id"]: w for w in event.changes["identity_warnings"]}
+    warning = warnings["M210000002"]
+    assert warning["field"] == "identity" and warning["row"] == 3
+    assert "two different NCIC numbers" in warning["reason"]
+    assert "dates of birth 3 years apart" in warning["reason"]

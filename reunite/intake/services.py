@@ -24,11 +24,14 @@ from reunite.children.services import (
     fill_from_record,
     live_child,
     refresh_search_text,
+    update_from_record,
 )
 from reunite.core.errors import DomainError
 from reunite.intake.fields import canonical_header, clean_row
 from reunite.intake.matching import find_candidates
 from reunite.intake.models import ImportBatch
+from reunite.intake.notes import import_notes
+from reunite.intake.pfif import AGE, EXPIRY_DATE, SOURCE_DATE, parse_pfif_date, read_pfif
 from reunite.intake.readers import FORMATS, guess_format, read_rows
 from reunite.operations.models import Operation
 from reunite.operations.services import put_on_list
@@ -85,6 +88,9 @@ def check_rows(rows, agency_codes: set[str]) -> tuple[list[_Row], list[dict]]:
                 "reason": error.detail,
             })
             continue
+        if str(canonical.get(AGE) or "").strip():
+            # An age as the source gave it ("12", PFIF "35-45"): kept beside the date of birth.
+            record[AGE] = str(canonical[AGE]).strip()
         content_hash = _hash(raw)
         if content_hash in seen:
             continue  # an exact copy of a row above: one record, not an error
@@ -209,7 +215,12 @@ def run_intake(
     previous = ImportBatch.objects.filter(
         operation=operation, agency=agency, file_sha256=file_sha256, status=ImportBatch.Status.DONE
     ).first()
-    raw_rows = read_rows(data, fmt)
+    pfif = None
+    if fmt == "pfif":
+        pfif = read_pfif(data, domains=operation.pfif_domains)
+        raw_rows = pfif.rows
+    else:
+        raw_rows = read_rows(data, fmt)
     if previous is not None:
         # The same file again: nothing changes. Report it as an unchanged re-send.
         return ImportBatch(
@@ -219,12 +230,15 @@ def run_intake(
         )
     agency_codes = set(Agency.objects.values_list("code", flat=True))
     good, rejected = check_rows(raw_rows, agency_codes)
+    if pfif is not None:
+        rejected = sorted([*pfif.rejected, *rejected], key=lambda r: r["row"])
     total = len(good)
 
     with transaction.atomic():
         batch = ImportBatch.objects.create(
             operation=operation, agency=agency, file_name=file_name, file_sha256=file_sha256,
-            format=fmt, rows=len(raw_rows), rejected=rejected, created_by=user,
+            format=fmt, rows=pfif.persons if pfif is not None else len(raw_rows),
+            rejected=rejected, created_by=user,
         )
         unresolved = []
         for done, row in enumerate(good, start=1):
@@ -260,6 +274,10 @@ def run_intake(
             put_on_list(operation, row.child, added_on=received_on)
         for child in touched.values():
             refresh_search_text(child)
+        if pfif is not None and pfif.notes:
+            in_file = {row.record["record_id"]: row.child for row in good}
+            batch.notes, note_rejects = import_notes(pfif.notes, operation, agency, in_file)
+            batch.rejected = sorted([*batch.rejected, *note_rejects], key=lambda r: r["row"])
         batch.review = _queue_reviews(operation, plan, reviews)
         batch.status = ImportBatch.Status.DONE
         batch.save()
@@ -271,17 +289,44 @@ def run_intake(
     return batch
 
 
+def _newest_version(row: _Row, agency: Agency, source_date) -> bool | None:
+    """For a record that carries its `source_date` (PFIF): is it newer than every version of
+    the same record already received? None when the record carries no date."""
+    if source_date is None:
+        return None
+    newest = (
+        SourceRecord.objects.filter(agency=agency, record_id=row.record["record_id"])
+        .exclude(source_date=None).order_by("-source_date")
+        .values_list("source_date", flat=True).first()
+    )
+    return newest is None or source_date > newest
+
+
 def _store_source_record(batch: ImportBatch, row: _Row, agency: Agency) -> None:
     child = row.child
-    changed = fill_from_record(child, row.record)
-    if changed:
+    source_date = parse_pfif_date(row.raw.get(SOURCE_DATE, ""))
+    newest = _newest_version(row, agency, source_date)
+    if row.matched_by == SourceRecord.MatchedBy.SAME_RECORD and newest is not None:
+        # The same record again, in another version: the newest source_date wins; an older
+        # version is kept as a source record and changes nothing.
+        if newest:
+            changes = update_from_record(child, row.record)
+            if changes:
+                child.save()
+                log.record(
+                    "child.update", child, child_id=child.pk, operation_id=batch.operation_id,
+                    changes={"record_id": row.record["record_id"], "agency": agency.code,
+                             "source_date": source_date.isoformat(), "fields": changes},
+                )
+    elif fill_from_record(child, row.record):
         child.save()
     attach_identifiers(child, row.record, agency)
     SourceRecord.objects.create(
         child=child, agency=agency, batch=batch, file_name=batch.file_name,
         row_number=row.number, record_id=row.record["record_id"], data=row.raw,
         fields=row.record, content_hash=row.content_hash, matched_by=row.matched_by,
-        match_probability=row.probability,
+        match_probability=row.probability, source_date=source_date,
+        expiry_date=parse_pfif_date(row.raw.get(EXPIRY_DATE, "")),
     )
     if row.matched_by == SourceRecord.MatchedBy.NEW:
         batch.new_children += 1

@@ -113,7 +113,27 @@ class SourceSerializer(serializers.ModelSerializer):
                   "match_probability", "received_at"]
 
 
+@extend_schema_field({
+    "type": "string", "nullable": True, "pattern": r"^\d{4}(-\d{2}(-\d{2})?)?$",
+    "description": "ISO 8601 at the precision known: YYYY-MM-DD, YYYY-MM or YYYY",
+    "example": "2007-05",
+})
+class PartialDateField(serializers.Field):
+    """A date of birth at the precision known (DESIGN.md §6): never a made-up day."""
+
+    def __init__(self, **kwargs):
+        super().__init__(read_only=True, **kwargs)
+
+    def get_attribute(self, instance):
+        return instance
+
+    def to_representation(self, child):
+        return child.dob_iso or None
+
+
 class ChildSummarySerializer(serializers.ModelSerializer):
+    dob = PartialDateField()
+
     class Meta:
         model = Child
         fields = ["id", "first_name", "middle_name", "last_name", "second_last_name", "sex",

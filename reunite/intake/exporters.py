@@ -93,7 +93,7 @@ def intake_row(target: Target, withhold: Collection[str] = ()) -> dict:
         "second_last_name": child.second_last_name,
         "aliases": ";".join(child.aliases),
         "sex": child.sex,
-        "dob": child.dob.isoformat() if child.dob else "",
+        "dob": child.dob_iso,  # at the precision known: 2007-05-14, 2007-05 or 2007
         "race": child.race,
         "ethnicity": child.ethnicity,
         "height": child.height,

@@ -54,8 +54,8 @@ def test_a_more_precise_date_of_birth_wins_and_a_contradicting_one_does_not():
 
 def test_a_csv_with_year_and_month_dates_of_birth_goes_in_at_that_precision(operation, agencies):
     data = ("record_id,first_name,last_name,dob\n"
-            "Y-1,Itzel,Ramírez Soto,2008\nY-2,Brayan,Lucero,2009-11\nY-3,Dulce,Gallegos,2006-03-30\n"
-            ).encode()
+            "Y-1,Itzel,Ramírez Soto,2008\nY-2,Brayan,Lucero,2009-11\n"
+            "Y-3,Dulce,Gallegos,2006-03-30\n").encode()
     batch = run_intake(operation, agencies["LCPD"], data, file_name="partial.csv")
     assert batch.rejected == []
     stored = {c.first_name: (c.dob_iso, c.dob_precision) for c in Child.objects.all()}

@@ -59,3 +59,20 @@ def test_pfif_notes_sources_age_and_photo_link_on_the_childs_page(as_user, opera
     assert "Where: 19.16592425362802 -71.9384765625" in page
     assert "Status: Believed missing" in page
     assert "inna-testing" in page                # the note's author
+
+
+def test_an_imported_notes_status_is_in_spanish_for_a_spanish_user(as_user, operation,
+                                                                   agencies, cast):
+    from pathlib import Path
+
+    from reunite.intake.services import run_intake
+    from reunite.operations.models import Target
+
+    data = (Path(__file__).parents[1] / "intake/fixtures/personfinder/test.pfif-1.2.xml"
+            ).read_bytes()
+    run_intake(operation, agencies["NCMEC"], data, file_name="pf.xml")
+    cast["investigator"].language = "es"
+    cast["investigator"].save()
+    page = as_user("investigator").get(f"/children/{Target.objects.get().pk}/").content.decode()
+    assert "Estado: Se cree que sigue sin aparecer" in page
+    assert "enero de 1970" in page

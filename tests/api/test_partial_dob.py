@@ -30,3 +30,20 @@ def test_the_schema_says_dob_may_be_partial(api):
     schema = api("investigator").get("/api/v1/schema/", {"format": "json"}).json()
     dob = schema["components"]["schemas"]["ChildSummary"]["properties"]["dob"]
     assert dob["type"] == "string" and dob["pattern"] == r"^\d{4}(-\d{2}(-\d{2})?)?$"
+
+
+def test_an_operation_says_which_pfif_domains_it_accepts(api, agencies):
+    from reunite.access.policy import Cap
+    from tests.api.helpers import refusal, role_with
+
+    manager = api(role_with(Cap.MANAGE_OPERATIONS))
+    new = {"name": "Operation Border Notes", "area": "El Paso County, Texas",
+           "start_date": "2021-05-01", "lead_agencies": ["HSI"]}
+    body = manager.post("/api/v1/operations/", {**new, "pfif_domains": ["PersonFinder.Google.org"]},
+                        format="json").json()
+    assert body["pfif_domains"] == ["personfinder.google.org"]
+    refusal(manager.post("/api/v1/operations/", {**new, "name": "Other",
+                                                 "pfif_domains": ["not a domain/x"]},
+                         format="json"), 400, "invalid_domain", "pfif_domains")
+    default = manager.post("/api/v1/operations/", {**new, "name": "Third"}, format="json").json()
+    assert default["pfif_domains"] == []          # every domain accepted

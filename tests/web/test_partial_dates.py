@@ -76,3 +76,19 @@ def test_an_imported_notes_status_is_in_spanish_for_a_spanish_user(as_user, oper
     page = as_user("investigator").get(f"/children/{Target.objects.get().pk}/").content.decode()
     assert "Estado: Se cree que sigue sin aparecer" in page
     assert "enero de 1970" in page
+
+
+def test_the_intake_page_says_how_many_notes_went_on_timelines(as_user, operation, cast):
+    from pathlib import Path
+
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    data = (Path(__file__).parents[1] / "intake/fixtures/personfinder/test.pfif-1.4.xml"
+            ).read_bytes()
+    cast["analyst"].language = "es"
+    cast["analyst"].save()
+    response = as_user("analyst").post(f"/ops/{operation.slug}/intake/", {
+        "file": SimpleUploadedFile("pf.xml", data, content_type="application/xml"),
+        "agency": "NCMEC"}, HTTP_HX_REQUEST="true")
+    page = response.content.decode()
+    assert "4 notas añadidas a la cronología de los niños (3 pistas por seguir)" in page

@@ -119,20 +119,22 @@ class SourceSerializer(serializers.ModelSerializer):
     "example": "2007-05",
 })
 class PartialDateField(serializers.Field):
-    """A date of birth at the precision known (DESIGN.md §6): never a made-up day."""
+    """A date at the precision known (DESIGN.md §6), read from the model's PartialDate
+    property: never a made-up day."""
 
-    def __init__(self, **kwargs):
+    def __init__(self, partial: str, **kwargs):
+        self.partial = partial
         super().__init__(read_only=True, **kwargs)
 
     def get_attribute(self, instance):
-        return instance
+        return getattr(instance, self.partial)
 
-    def to_representation(self, child):
-        return child.dob_iso or None
+    def to_representation(self, value):
+        return value.iso() if value else None
 
 
 class ChildSummarySerializer(serializers.ModelSerializer):
-    dob = PartialDateField()
+    dob = PartialDateField("dob_partial")
 
     class Meta:
         model = Child
@@ -189,6 +191,7 @@ class NCICEntrySerializer(serializers.ModelSerializer):
 
 class LocalCaseSerializer(serializers.ModelSerializer):
     agency = AgencyCode()
+    date_last_contact = PartialDateField("date_last_contact_partial")
 
     class Meta:
         model = LocalCase

@@ -168,10 +168,15 @@ def person_row(elements: dict) -> dict:
             row[target] = value
     if not row.get("marks") and elements.get("other"):
         row["marks"] = _other_description(elements["other"])
-    full_name = " ".join((elements.get("full_name") or "").split())
-    if full_name and not (row.get("first_name") or row.get("last_name")):
-        first, _sep, rest = full_name.partition(" ")
+    # PFIF 1.3+ full_name may hold the name in several scripts, one per line.
+    full_names = [" ".join(line.split()) for line in (elements.get("full_name") or "").splitlines()]
+    full_names = [name for name in full_names if name]
+    if full_names and not (row.get("first_name") or row.get("last_name")):
+        first, _sep, rest = full_names[0].partition(" ")
         row["first_name"], row["last_name"] = first, rest
+        others = [name for name in full_names[1:] if name]
+        if others:
+            row["aliases"] = ";".join([*filter(None, [row.get("aliases", "")]), *others])
     return row
 
 

@@ -91,3 +91,17 @@ def test_the_report_counts_a_vague_age_at_its_youngest(operation, agencies):
                b"Y-2,Dulce,Gallegos,2006-03-30\n", file_name="partial.csv")
     report = build_report(operation)
     assert (report["age_min"], report["age_max"], report["age_inexact"]) == (13, 15, 1)
+
+
+def test_a_last_contact_known_to_the_month_stays_a_month(operation, agencies):
+    from reunite.api.representations import LocalCaseSerializer
+
+    run_intake(operation, agencies["LCPD"],
+               b"record_id,first_name,last_name,date_last_contact,local_case_number\n"
+               b"Y-4,Karla,Soto,2021-03,LC-44\n", file_name="contact.csv")
+    case = Child.objects.get().local_cases.get()
+    assert (case.date_last_contact, case.date_last_contact_precision) == (
+        dt.date(2021, 3, 1), "month")
+    target = Target.objects.get()
+    assert ",2021-03," in to_csv([target]).decode()
+    assert LocalCaseSerializer(case).data["date_last_contact"] == "2021-03"

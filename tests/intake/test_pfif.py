@@ -249,3 +249,12 @@ def test_the_command_says_what_the_pfif_file_held(operation, agencies, tmp_path,
     summary = json.loads(capsys.readouterr().out)
     assert summary["rows"] == 1 and summary["new_children"] == 1
     assert summary["notes"] == {"added": 4, "leads": 3, "unchanged": 0}
+
+
+def test_a_full_name_in_two_scripts_is_a_name_and_an_alias(operation, agencies):
+    full = ("<pfif:person><pfif:person_record_id>pf.example.org/p.9</pfif:person_record_id>"
+            "<pfif:full_name>Lucía Ibarra Chávez\nルシア・イバラ</pfif:full_name></pfif:person>")
+    run_intake(operation, agencies["NCMEC"], pfif(full), file_name="x.xml")
+    child = Child.objects.get()
+    assert (child.first_name, child.last_name, child.aliases) == (
+        "Lucía", "Ibarra Chávez", ["ルシア・イバラ"])

@@ -54,9 +54,14 @@ def _child_for(person_record_id: str, children_in_file: dict[str, Child]) -> Chi
 
 
 def import_notes(notes: list[PfifNote], operation: Operation, agency: Agency,
-                 children_in_file: dict[str, Child]) -> tuple[dict, list[dict]]:
+                 children_in_file: dict[str, Child],
+                 refused_in_file: dict[str, int] | None = None) -> tuple[dict, list[dict]]:
     """Put each note on its child's timeline (in the caller's transaction). Returns the counts
-    {added, leads, unchanged} and the notes refused, each with its reason."""
+    {added, leads, unchanged} and the notes refused, each with its reason.
+
+    `refused_in_file` maps the person record ids this file's rows were refused for to the row,
+    so a note about such a person says why it has nowhere to go."""
+    refused_in_file = refused_in_file or {}
     counts = {"added": 0, "leads": 0, "unchanged": 0}
     rejected: list[dict] = []
     for note in notes:
@@ -65,14 +70,15 @@ def import_notes(notes: list[PfifNote], operation: Operation, agency: Agency,
             Target.objects.filter(operation=operation, child=child).first() if child else None
         )
         if target is None:
-            rejected.append({
-                "row": note.number, "record_id": note.note_record_id,
-                "field": "person_record_id",
-                "reason": (
-                    f"The note is about {note.person_record_id}, who is not on this "
-                    "operation's list: send the person record with it."
-                ),
-            })
+            refused_row = refused_in_file.get(note.person_record_id)
+            reason = (
+                f"A note about {note.person_record_id}, whose record was refused "
+                f"(see row {refused_row})." if refused_row is not None else
+                f"The note is about {note.person_record_id}, who is not on this "
+                "operation's list: send the person record with it."
+            )
+            rejected.append({"row": note.number, "record_id": note.note_record_id,
+                             "field": "person_record_id", "reason": reason})
             continue
         external_id = note_external_id(note)
         if Activity.objects.filter(target=target, external_id=external_id).exists():

@@ -276,7 +276,9 @@ def run_intake(
             refresh_search_text(child)
         if pfif is not None and pfif.notes:
             in_file = {row.record["record_id"]: row.child for row in good}
-            batch.notes, note_rejects = import_notes(pfif.notes, operation, agency, in_file)
+            refused = {r["record_id"]: r["row"] for r in rejected if r["record_id"]}
+            batch.notes, note_rejects = import_notes(pfif.notes, operation, agency, in_file,
+                                                     refused)
             batch.rejected = sorted([*batch.rejected, *note_rejects], key=lambda r: r["row"])
         batch.review = _queue_reviews(operation, plan, reviews)
         batch.status = ImportBatch.Status.DONE

@@ -258,3 +258,15 @@ def test_a_full_name_in_two_scripts_is_a_name_and_an_alias(operation, agencies):
     child = Child.objects.get()
     assert (child.first_name, child.last_name, child.aliases) == (
         "Lucía", "Ibarra Chávez", ["ルシア・イバラ"])
+
+
+def test_a_note_about_a_person_refused_in_the_same_file_says_so(operation, agencies):
+    nameless = ("<pfif:person><pfif:person_record_id>pf.example.org/p.3</pfif:person_record_id>"
+                "<pfif:note><pfif:note_record_id>pf.example.org/n.3</pfif:note_record_id>"
+                "<pfif:text>Visto en Chaparral.</pfif:text></pfif:note></pfif:person>")
+    batch = run_intake(operation, agencies["NCMEC"], pfif(nameless), file_name="x.xml")
+    assert [(r["record_id"], r["field"]) for r in batch.rejected] == [
+        ("pf.example.org/p.3", "first_name"), ("pf.example.org/n.3", "person_record_id")]
+    assert batch.rejected[1]["reason"] == (
+        "A note about pf.example.org/p.3, whose record was refused (see row 1).")
+    assert not Activity.objects.exists()

@@ -294,7 +294,7 @@ class ActivitySerializer(serializers.ModelSerializer):
     class Meta:
         model = Activity
         fields = ["id", "target", "kind", "occurred_at", "summary", "result", "agency", "author",
-                  "source"]
+                  "source", "location", "external_id"]
 
 
 # ---------------------------------------------------------------------------------------------

@@ -71,7 +71,8 @@ class Child(models.Model):
     marks = models.TextField(blank=True, help_text=_("Scars, marks, tattoos"))
     photo = models.ImageField(upload_to="photos/", blank=True)
     address = models.CharField(max_length=200, blank=True)
-    postcode = models.CharField(max_length=10, blank=True)
+    # Room for what agencies write (ZIP+4, Mexican CPs, PFIF home_postal_code as sent).
+    postcode = models.CharField(max_length=40, blank=True)
     guardian_name = models.CharField(max_length=200, blank=True)
     custody = models.CharField(max_length=10, choices=Custody.choices, blank=True)
     risk_factors = models.JSONField(default=list, blank=True)

@@ -66,6 +66,34 @@ def _canonical(raw: dict) -> dict:
     return row
 
 
+def _field_lengths() -> dict[str, int]:
+    """The longest value each intake field can be stored as (a longer one is refused with its
+    reason, never cut short and never left to fail the whole import at the database)."""
+    lengths = {"record_id": SourceRecord._meta.get_field("record_id").max_length}
+    for model, names in ((Child, IDENTITY_TEXT), (LocalCase, CASE_TEXT)):
+        for name in names:
+            lengths[name] = model._meta.get_field(name).max_length
+    lengths["ncic_nic"] = NCICEntry._meta.get_field("nic").max_length
+    return lengths
+
+
+IDENTITY_TEXT = ("first_name", "middle_name", "last_name", "second_last_name", "height", "weight",
+                 "address", "postcode", "guardian_name")
+CASE_TEXT = ("case_number", "last_seen_city", "last_seen_state")
+
+
+def _check_lengths(record: dict) -> None:
+    for name, longest in _field_lengths().items():
+        if name in CASE_TEXT and not record.get("local_case_number"):
+            continue  # without a case, where the child was last seen stays in the source record
+        key = "local_case_number" if name == "case_number" else name
+        value = record.get(key) or ""
+        if isinstance(value, str) and len(value) > longest:
+            raise DomainError(
+                "too_long", f"{key} is {len(value)} characters long; at most {longest} fit.", key
+            )
+
+
 def check_rows(rows, agency_codes: set[str]) -> tuple[list[_Row], list[dict]]:
     """Clean every row; return the good ones (exact copies folded) and the rejections."""
     good: list[_Row] = []
@@ -75,6 +103,7 @@ def check_rows(rows, agency_codes: set[str]) -> tuple[list[_Row], list[dict]]:
         canonical = _canonical(raw)
         try:
             record = clean_row(canonical)
+            _check_lengths(record)
             if record["local_agency"] and record["local_agency"] not in agency_codes:
                 raise DomainError(
                     "unknown_agency",

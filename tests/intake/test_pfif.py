@@ -270,3 +270,13 @@ def test_a_note_about_a_person_refused_in_the_same_file_says_so(operation, agenc
     assert batch.rejected[1]["reason"] == (
         "A note about pf.example.org/p.3, whose record was refused (see row 1).")
     assert not Activity.objects.exists()
+
+
+def test_a_value_too_long_to_store_rejects_its_row_with_the_reason(operation, agencies):
+    long_name = "<pfif:home_city>" + "Las Cruces " * 12 + "</pfif:home_city>"
+    batch = run_intake(operation, agencies["NCMEC"],
+                       pfif(person("pf.example.org/p.5", given="Z" * 101) + person(
+                           "pf.example.org/p.6", extra=long_name)), file_name="x.xml")
+    assert [(r["row"], r["field"]) for r in batch.rejected] == [(1, "first_name")]
+    assert batch.rejected[0]["reason"] == "first_name is 101 characters long; at most 100 fit."
+    assert batch.new_children == 1  # the city is kept as sent: not a case field without a case

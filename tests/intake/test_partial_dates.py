@@ -4,6 +4,8 @@ day, a more precise date winning over a vaguer one, and written out at the preci
 import datetime as dt
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from reunite.children.models import Child
 from reunite.children.services import fill_from_record
@@ -105,3 +107,17 @@ def test_a_last_contact_known_to_the_month_stays_a_month(operation, agencies):
     target = Target.objects.get()
     assert ",2021-03," in to_csv([target]).decode()
     assert LocalCaseSerializer(case).data["date_last_contact"] == "2021-03"
+
+
+@given(born=st.dates(min_value=dt.date(1900, 1, 1), max_value=dt.date(2030, 12, 31)),
+       on=st.dates(min_value=dt.date(1900, 1, 1), max_value=dt.date(2040, 12, 31)),
+       precision=st.sampled_from(["day", "month", "year"]))
+def test_a_partial_dates_age_range_always_holds_the_true_age(born, on, precision):
+    from reunite.core.dates import age_on
+
+    partial = PartialDate.stored(born, precision)
+    assert PartialDate.from_iso(partial.iso()) == partial
+    assert partial.contains(PartialDate.stored(born, "day"))
+    youngest, oldest = partial.age_range(on)
+    assert youngest <= age_on(born, on) <= oldest
+    assert oldest - youngest <= 1

@@ -92,3 +92,11 @@ def test_the_intake_page_says_how_many_notes_went_on_timelines(as_user, operatio
         "agency": "NCMEC"}, HTTP_HX_REQUEST="true")
     page = response.content.decode()
     assert "4 notas añadidas a la cronología de los niños (3 pistas por seguir)" in page
+
+
+def test_the_lists_csv_writes_the_date_of_birth_at_its_precision(as_user, operation,
+                                                                  make_target):
+    _vague(make_target(first_name="Itzel"), "2007-05")
+    response = as_user("coordinator").get(f"/ops/{operation.slug}/children/export.csv")
+    text = b"".join(response.streaming_content).decode()
+    assert ",2007-05," in text and "2007-05-01" not in text

@@ -119,6 +119,16 @@ class PartialDate:
         """The youngest and the oldest the person can be on a day (equal when known exactly)."""
         return age_on(self.latest(), on), age_on(self.earliest(), on)
 
+    def minor_on(self, on: dt.date, adult_at: int = 18) -> bool | None:
+        """True when surely under 18 on a day, False when surely 18 or over, None when the
+        date of birth is too vague to say (born in the year the child turns 18)."""
+        youngest, oldest = self.age_range(on)
+        if oldest < adult_at:
+            return True
+        if youngest >= adult_at:
+            return False
+        return None
+
     def __str__(self) -> str:
         return self.iso()
 

@@ -121,3 +121,24 @@ def test_a_partial_dates_age_range_always_holds_the_true_age(born, on, precision
     youngest, oldest = partial.age_range(on)
     assert youngest <= age_on(born, on) <= oldest
     assert oldest - youngest <= 1
+
+
+def test_the_18_check_says_when_a_vague_date_cannot_tell():
+    on = dt.date(2021, 5, 1)
+    assert PartialDate(2003, 4).minor_on(on) is False      # 18 since April at the latest
+    assert PartialDate(2003).minor_on(on) is None          # 17 or 18
+    assert PartialDate(2003, 5).minor_on(on) is None       # 17 or 18, by the day in May
+    assert PartialDate(2003, 6).minor_on(on) is True
+    assert PartialDate(2003, 5, 2).minor_on(on) is True
+
+
+def test_pfif_inside_an_atom_feed_is_read(operation, agencies):
+    feed = (b'<?xml version="1.0" encoding="UTF-8"?>'
+            b'<feed xmlns="http://www.w3.org/2005/Atom" xmlns:pfif="http://zesty.ca/pfif/1.3">'
+            b"<entry><pfif:person><pfif:person_record_id>pf.example.org/p.31"
+            b"</pfif:person_record_id><pfif:first_name>Mayra</pfif:first_name>"
+            b"<pfif:last_name>Olivas Terrazas</pfif:last_name>"
+            b"<pfif:date_of_birth>2008</pfif:date_of_birth></pfif:person></entry></feed>")
+    batch = run_intake(operation, agencies["NCMEC"], feed, file_name="feed.xml")
+    assert batch.rejected == [] and batch.new_children == 1
+    assert Child.objects.get().dob_iso == "2008"

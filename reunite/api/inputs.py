@@ -60,6 +60,11 @@ class OperationInput(serializers.Serializer):
     agencies = serializers.ListField(child=serializers.CharField(), required=False, default=list)
     country = text("ISO country code of the operation's area", required=False)
     slug = text("Short name for commands and URLs (default: from the name)", required=False)
+    pfif_domains = serializers.ListField(
+        child=serializers.CharField(), required=False, default=list,
+        help_text="PFIF record-id domains accepted on import (e.g. personfinder.google.org); "
+                  "empty: every domain",
+    )
 
 
 class OutcomeInput(serializers.Serializer):

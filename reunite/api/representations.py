@@ -69,7 +69,7 @@ class OperationSerializer(serializers.ModelSerializer):
     class Meta:
         model = Operation
         fields = ["id", "name", "slug", "area", "country", "start_date", "end_date", "ongoing",
-                  "lead_agencies", "agencies", "baseline_frozen_at"]
+                  "lead_agencies", "agencies", "baseline_frozen_at", "pfif_domains"]
 
 
 class OperationCountsSerializer(serializers.Serializer):
@@ -113,7 +113,29 @@ class SourceSerializer(serializers.ModelSerializer):
                   "match_probability", "received_at"]
 
 
+@extend_schema_field({
+    "type": "string", "nullable": True, "pattern": r"^\d{4}(-\d{2}(-\d{2})?)?$",
+    "description": "ISO 8601 at the precision known: YYYY-MM-DD, YYYY-MM or YYYY",
+    "example": "2007-05",
+})
+class PartialDateField(serializers.Field):
+    """A date at the precision known (DESIGN.md §6), read from the model's PartialDate
+    property: never a made-up day."""
+
+    def __init__(self, partial: str, **kwargs):
+        self.partial = partial
+        super().__init__(read_only=True, **kwargs)
+
+    def get_attribute(self, instance):
+        return getattr(instance, self.partial)
+
+    def to_representation(self, value):
+        return value.iso() if value else None
+
+
 class ChildSummarySerializer(serializers.ModelSerializer):
+    dob = PartialDateField("dob_partial")
+
     class Meta:
         model = Child
         fields = ["id", "first_name", "middle_name", "last_name", "second_last_name", "sex",
@@ -169,6 +191,7 @@ class NCICEntrySerializer(serializers.ModelSerializer):
 
 class LocalCaseSerializer(serializers.ModelSerializer):
     agency = AgencyCode()
+    date_last_contact = PartialDateField("date_last_contact_partial")
 
     class Meta:
         model = LocalCase
@@ -271,7 +294,7 @@ class ActivitySerializer(serializers.ModelSerializer):
     class Meta:
         model = Activity
         fields = ["id", "target", "kind", "occurred_at", "summary", "result", "agency", "author",
-                  "source"]
+                  "source", "location", "external_id"]
 
 
 # ---------------------------------------------------------------------------------------------

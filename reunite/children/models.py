@@ -3,12 +3,20 @@
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from reunite.core.dates import DAY, MONTH, YEAR, PartialDate
+
 
 class Sex(models.TextChoices):
     MALE = "M", _("Male")
     FEMALE = "F", _("Female")
     OTHER = "X", _("Other")
     UNKNOWN = "U", _("Unknown")
+
+
+class DatePrecision(models.TextChoices):
+    DAY = DAY, _("Day")
+    MONTH = MONTH, _("Month")
+    YEAR = YEAR, _("Year")
 
 
 class Custody(models.TextChoices):
@@ -47,7 +55,13 @@ class Child(models.Model):
     second_last_name = models.CharField(max_length=100, blank=True)
     aliases = models.JSONField(default=list, blank=True)
     sex = models.CharField(max_length=1, choices=Sex.choices, default=Sex.UNKNOWN)
+    # A date of birth may be known only to the month or the year (PFIF 1.4 allows `1970-01`):
+    # `dob` holds the first day of that period so date queries and sorting work, and
+    # `dob_precision` says how much of it is known. Read it as `child.dob_partial`.
     dob = models.DateField("date of birth", null=True, blank=True)
+    dob_precision = models.CharField(
+        max_length=5, choices=DatePrecision.choices, default=DatePrecision.DAY
+    )
     race = models.CharField(max_length=1, blank=True)
     ethnicity = models.CharField(max_length=1, blank=True)
     height = models.CharField(max_length=10, blank=True)
@@ -57,7 +71,8 @@ class Child(models.Model):
     marks = models.TextField(blank=True, help_text=_("Scars, marks, tattoos"))
     photo = models.ImageField(upload_to="photos/", blank=True)
     address = models.CharField(max_length=200, blank=True)
-    postcode = models.CharField(max_length=10, blank=True)
+    # Room for what agencies write (ZIP+4, Mexican CPs, PFIF home_postal_code as sent).
+    postcode = models.CharField(max_length=40, blank=True)
     guardian_name = models.CharField(max_length=200, blank=True)
     custody = models.CharField(max_length=10, choices=Custody.choices, blank=True)
     risk_factors = models.JSONField(default=list, blank=True)
@@ -85,6 +100,20 @@ class Child(models.Model):
     @property
     def full_name(self) -> str:
         return " ".join(p for p in (self.first_name, self.middle_name, self.surnames) if p)
+
+    @property
+    def dob_partial(self) -> PartialDate | None:
+        return PartialDate.stored(self.dob, self.dob_precision)
+
+    @property
+    def dob_iso(self) -> str:
+        """The date of birth at the precision known: YYYY-MM-DD, YYYY-MM or YYYY ("" unknown)."""
+        partial = self.dob_partial
+        return partial.iso() if partial else ""
+
+    def set_dob(self, value: PartialDate | None) -> None:
+        self.dob = value.earliest() if value else None
+        self.dob_precision = value.precision if value else DatePrecision.DAY
 
     @property
     def in_foster_care(self) -> bool:
@@ -140,6 +169,9 @@ class SourceRecord(models.Model):
     matched_by = models.CharField(max_length=20, choices=MatchedBy.choices, default=MatchedBy.NEW)
     match_probability = models.FloatField(null=True, blank=True)
     received_at = models.DateTimeField(auto_now_add=True)
+    # PFIF: when the source wrote this version (the newest wins), and when it stops being valid.
+    source_date = models.DateTimeField(null=True, blank=True)
+    expiry_date = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         ordering = ["id"]
@@ -205,6 +237,9 @@ class LocalCase(models.Model):
     classification = models.CharField(max_length=30, choices=Classification.choices, blank=True)
     status = models.CharField(max_length=10, choices=Status.choices, default=Status.OPEN)
     date_last_contact = models.DateField(null=True, blank=True)
+    date_last_contact_precision = models.CharField(
+        max_length=5, choices=DatePrecision.choices, default=DatePrecision.DAY
+    )
     last_seen_city = models.CharField(max_length=100, blank=True)
     last_seen_state = models.CharField(max_length=50, blank=True)
     last_seen_country = models.CharField(max_length=2, blank=True)
@@ -219,6 +254,10 @@ class LocalCase(models.Model):
 
     def __str__(self) -> str:
         return f"{self.agency.code} case {self.case_number} ({self.status})"
+
+    @property
+    def date_last_contact_partial(self) -> PartialDate | None:
+        return PartialDate.stored(self.date_last_contact, self.date_last_contact_precision)
 
 
 class ChildMerge(models.Model):

@@ -17,6 +17,7 @@ from reunite.children.models import (
     SourceRecord,
 )
 from reunite.children.search import search_text_for
+from reunite.core.dates import DAY, PartialDate, as_partial
 from reunite.core.errors import Conflict, DomainError, NotFound
 
 # Fields copied from an intake record to the child. Blank fields are filled by later records;
@@ -30,11 +31,29 @@ IDENTITY_FIELDS = (
 
 def _value(record: dict, key: str):
     value = record.get(key) or ""
-    if key == "dob" and value:
-        return dt.date.fromisoformat(value)
+    if key == "dob":
+        return as_partial(value)
     if key == "sex" and value == "U":
         return ""
     return value
+
+
+def _full_day(record: dict, key: str) -> dt.date | None:
+    """A date known to the day, or None: a month or a year is not a day to store as one."""
+    partial = as_partial(record.get(key))
+    return partial.earliest() if partial and partial.precision == DAY else None
+
+
+def _fill_dob(child: Child, dob: PartialDate | None) -> bool:
+    """A date of birth fills a blank one, and a more precise one inside the same period wins
+    (2007 → 2007-05 → 2007-05-14). One that disagrees is left in its source record."""
+    current = child.dob_partial
+    if dob is None or current == dob:
+        return False
+    if current is None or (current.contains(dob) and dob.precision != current.precision):
+        child.set_dob(dob)
+        return True
+    return False
 
 
 def fill_from_record(child: Child, record: dict) -> list[str]:
@@ -42,6 +61,10 @@ def fill_from_record(child: Child, record: dict) -> list[str]:
     changed = []
     for key in IDENTITY_FIELDS:
         value = _value(record, key)
+        if key == "dob":
+            if _fill_dob(child, value):
+                changed.append(key)
+            continue
         current = getattr(child, key)
         if value and (not current or (key == "sex" and current == "U")):
             setattr(child, key, value)
@@ -55,6 +78,26 @@ def fill_from_record(child: Child, record: dict) -> list[str]:
             child.risk_factors = [*child.risk_factors, factor]
             changed.append("risk_factors")
     return changed
+
+
+def update_from_record(child: Child, record: dict) -> dict:
+    """A newer version of the same record (PFIF: a later `source_date`) replaces what that
+    record said: every value it gives is taken, blanks are left as they are. Returns the
+    changes as {field: [before, after]} for the audit log."""
+    before = {key: _shown(child, key) for key in IDENTITY_FIELDS}
+    for key in IDENTITY_FIELDS:
+        value = _value(record, key)
+        if key == "dob":
+            if value is not None:
+                child.set_dob(value)
+        elif value:
+            setattr(child, key, value)
+    fill_from_record(child, record)  # aliases and risk factors are added, never removed
+    return log.diff(before, {key: _shown(child, key) for key in IDENTITY_FIELDS})
+
+
+def _shown(child: Child, key: str):
+    return child.dob_iso if key == "dob" else getattr(child, key)
 
 
 def refresh_search_text(child: Child) -> None:
@@ -78,7 +121,7 @@ def attach_identifiers(child: Child, record: dict, agency: Agency, opened_on=Non
         NCICEntry.objects.create(
             child=child, nic=nic, status=record.get("ncic_status") or NCICEntry.Status.ACTIVE,
             entering_agency=entering if entering.is_law_enforcement else None,
-            entered_on=_value(record, "date_last_contact") or None,
+            entered_on=_full_day(record, "date_last_contact"),
         )
     case_number = record.get("local_case_number")
     if case_number:
@@ -87,11 +130,13 @@ def attach_identifiers(child: Child, record: dict, agency: Agency, opened_on=Non
             else agency
         )
         if not LocalCase.objects.filter(agency=case_agency, case_number=case_number).exists():
+            contact = as_partial(record.get("date_last_contact"))
             LocalCase.objects.create(
                 child=child, agency=case_agency, case_number=case_number,
                 classification=record.get("classification") or "",
                 status=record.get("local_case_status") or LocalCase.Status.OPEN,
-                date_last_contact=_value(record, "date_last_contact") or None,
+                date_last_contact=contact.earliest() if contact else None,
+                date_last_contact_precision=contact.precision if contact else DAY,
                 last_seen_city=record.get("last_seen_city", ""),
                 last_seen_state=record.get("last_seen_state", ""),
                 last_seen_country=record.get("last_seen_country", ""),
@@ -156,7 +201,7 @@ def merge_children(
     absorbed.local_cases.update(child=survivor)
     absorbed.targets.filter(pk__in=moved["targets"]).update(child=survivor)
     absorbed.targets.filter(pk__in=duplicate_targets).update(active=False)
-    before = {f: getattr(survivor, f) for f in IDENTITY_FIELDS}
+    before = {f: _shown(survivor, f) for f in IDENTITY_FIELDS}
     for record in SourceRecord.objects.filter(pk__in=moved["source_records"]):
         fill_from_record(survivor, record.fields)
     survivor.save()
@@ -171,7 +216,7 @@ def merge_children(
         "child.merge", merge, child_id=survivor.pk,
         changes={
             "absorbed": absorbed.pk, "reason": reason,
-            "filled": log.diff(before, {f: getattr(survivor, f) for f in IDENTITY_FIELDS}),
+            "filled": log.diff(before, {f: _shown(survivor, f) for f in IDENTITY_FIELDS}),
         },
     )
     return merge

@@ -84,7 +84,8 @@ def intake_row(target: Target, withhold: Collection[str] = ()) -> dict:
         f for f in child.risk_factors if not (TRAFFICKING in withhold and f == TRAFFICKING)
     ]
     outcomes = list(target.outcomes.all())
-    last_contact = (case and case.date_last_contact) or (ncic and ncic.entered_on)
+    # At the precision known: a last contact known to the month is written 2021-03.
+    last_contact = (case and case.date_last_contact_partial) or (ncic and ncic.entered_on)
     return {
         "record_id": record_id_for(child),
         "first_name": child.first_name,
@@ -93,7 +94,7 @@ def intake_row(target: Target, withhold: Collection[str] = ()) -> dict:
         "second_last_name": child.second_last_name,
         "aliases": ";".join(child.aliases),
         "sex": child.sex,
-        "dob": child.dob.isoformat() if child.dob else "",
+        "dob": child.dob_iso,  # at the precision known: 2007-05-14, 2007-05 or 2007
         "race": child.race,
         "ethnicity": child.ethnicity,
         "height": child.height,

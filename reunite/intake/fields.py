@@ -8,7 +8,7 @@ import datetime as dt
 from unidecode import unidecode
 
 from reunite.children.models import RISK_FACTORS, Classification, Custody
-from reunite.core.dates import parse_date
+from reunite.core.dates import PartialDate, as_partial, parse_date
 from reunite.core.errors import DomainError
 from reunite.core.validation import country_code
 
@@ -123,6 +123,14 @@ def _list(value: str) -> list[str]:
 
 
 def _date(value, field: str, today: dt.date) -> str:
+    partial = PartialDate.from_iso(value) if isinstance(value, str) else None
+    if partial is not None and partial.precision != "day":
+        # A year or a year and month (PFIF 1.4 `date_of_birth` 1970-01): kept as partial.
+        if partial.earliest() > today:
+            raise DomainError("invalid_date", f"{field} {partial} is in the future.", field)
+        if partial.year < 1900:
+            raise DomainError("invalid_date", f"{field} {partial} is too far back.", field)
+        return partial.iso()
     day = parse_date(value, field)
     if day is None:
         return ""
@@ -183,7 +191,8 @@ def clean_row(raw: dict, today: dt.date | None = None) -> dict:
             for item in _list(row.get("risk_factors", ""))
         ],
     }
-    if clean["dob"] and clean["date_last_contact"] and clean["date_last_contact"] < clean["dob"]:
+    born, contact = as_partial(clean["dob"]), as_partial(clean["date_last_contact"])
+    if born and contact and contact.latest() < born.earliest():
         raise DomainError(
             "invalid_date", "date_last_contact is before the date of birth.", "date_last_contact"
         )

@@ -25,6 +25,8 @@ class ImportBatch(models.Model):
     review = models.PositiveIntegerField(default=0)
     unchanged = models.PositiveIntegerField(default=0)
     rejected = models.JSONField(default=list, blank=True)
+    # PFIF notes put on timelines: {added, leads, unchanged}; empty for files without notes.
+    notes = models.JSONField(default=dict, blank=True)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )
@@ -44,4 +46,5 @@ class ImportBatch(models.Model):
             "matched": self.matched,
             "review": self.review,
             "rejected": self.rejected,
+            **({"notes": self.notes} if self.notes else {}),
         }

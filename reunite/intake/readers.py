@@ -1,4 +1,4 @@
-"""Reading agencies' files: CSV, XLSX and PFIF 1.4 person records.
+"""Reading agencies' files: CSV, XLSX and PFIF 1.1–1.4 person records (`reunite.intake.pfif`).
 
 Each reader yields (row_number, {header: value}) with the headers as the file spells them; the row
 number is what a spreadsheet shows (the header is row 1), so people can find the row to fix.
@@ -7,11 +7,13 @@ number is what a spreadsheet shows (the header is row 1), so people can find the
 import csv
 import datetime as dt
 import io
-import xml.etree.ElementTree as ET
 from collections.abc import Iterator
 from pathlib import Path
 
 from reunite.core.errors import DomainError
+from reunite.intake.pfif import PFIF_NS, read_pfif
+
+__all__ = ["FORMATS", "PFIF_NS", "guess_format", "read_rows"]
 
 FORMATS = ("csv", "xlsx", "pfif")
 
@@ -33,7 +35,7 @@ def read_rows(data: bytes, fmt: str) -> list[Row]:
     if fmt == "xlsx":
         return list(_read_xlsx(data))
     if fmt == "pfif":
-        return list(_read_pfif(data))
+        return read_pfif(data).rows
     raise DomainError(
         "invalid_format", f"'{fmt}' is not a format: use csv, xlsx or pfif.", "format"
     )
@@ -87,46 +89,3 @@ def _read_xlsx(data: bytes) -> Iterator[Row]:
             row[name] = value if value is not None else ""
         yield row_number, row
     workbook.close()
-
-
-PFIF_NS = "http://zesty.ca/pfif/1.4"
-_PFIF_FIELDS = {
-    "person_record_id": "record_id",
-    "given_name": "first_name",
-    "family_name": "last_name",
-    "alternate_names": "aliases",
-    "sex": "sex",
-    "date_of_birth": "dob",
-    "home_street": "address",
-    "home_postal_code": "postcode",
-    "home_city": "last_seen_city",
-    "home_state": "last_seen_state",
-    "home_country": "last_seen_country",
-    "description": "marks",
-}
-_PFIF_SEX = {"female": "F", "male": "M", "other": "X"}
-
-
-def _read_pfif(data: bytes) -> Iterator[Row]:
-    try:
-        root = ET.fromstring(data)
-    except ET.ParseError as error:
-        raise DomainError("invalid_file", f"This is not PFIF XML: {error}.", "file") from None
-    for number, person in enumerate(root.iter(f"{{{PFIF_NS}}}person"), start=1):
-        row: dict = {}
-        for element in person:
-            tag = element.tag.split("}")[-1]
-            text = (element.text or "").strip()
-            if tag in _PFIF_FIELDS:
-                value = text
-                if tag == "sex":
-                    value = _PFIF_SEX.get(text.lower(), "U")
-                if tag == "alternate_names":
-                    value = ";".join(n.strip() for n in text.splitlines() if n.strip())
-                row[_PFIF_FIELDS[tag]] = value
-            elif tag == "full_name" and text:
-                row["full_name"] = text
-        if "full_name" in row and not (row.get("first_name") or row.get("last_name")):
-            parts = row["full_name"].split()
-            row["first_name"], row["last_name"] = parts[0], " ".join(parts[1:])
-        yield number, row

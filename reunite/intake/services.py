@@ -26,12 +26,15 @@ from reunite.children.services import (
     fill_from_record,
     live_child,
     refresh_search_text,
+    update_from_record,
 )
 from reunite.core.errors import DomainError
 from reunite.intake import identity
 from reunite.intake.fields import canonical_header, clean_row
 from reunite.intake.matching import find_candidates
 from reunite.intake.models import ImportBatch
+from reunite.intake.notes import import_notes
+from reunite.intake.pfif import AGE, EXPIRY_DATE, SOURCE_DATE, parse_pfif_date, read_pfif
 from reunite.intake.readers import FORMATS, guess_format, read_rows
 from reunite.operations.models import Operation
 from reunite.operations.services import put_on_list
@@ -67,6 +70,34 @@ def _canonical(raw: dict) -> dict:
     return row
 
 
+def _field_lengths() -> dict[str, int]:
+    """The longest value each intake field can be stored as (a longer one is refused with its
+    reason, never cut short and never left to fail the whole import at the database)."""
+    lengths = {"record_id": SourceRecord._meta.get_field("record_id").max_length}
+    for model, names in ((Child, IDENTITY_TEXT), (LocalCase, CASE_TEXT)):
+        for name in names:
+            lengths[name] = model._meta.get_field(name).max_length
+    lengths["ncic_nic"] = NCICEntry._meta.get_field("nic").max_length
+    return lengths
+
+
+IDENTITY_TEXT = ("first_name", "middle_name", "last_name", "second_last_name", "height", "weight",
+                 "address", "postcode", "guardian_name")
+CASE_TEXT = ("case_number", "last_seen_city", "last_seen_state")
+
+
+def _check_lengths(record: dict) -> None:
+    for name, longest in _field_lengths().items():
+        if name in CASE_TEXT and not record.get("local_case_number"):
+            continue  # without a case, where the child was last seen stays in the source record
+        key = "local_case_number" if name == "case_number" else name
+        value = record.get(key) or ""
+        if isinstance(value, str) and len(value) > longest:
+            raise DomainError(
+                "too_long", f"{key} is {len(value)} characters long; at most {longest} fit.", key
+            )
+
+
 def check_rows(rows, agency_codes: set[str]) -> tuple[list[_Row], list[dict]]:
     """Clean every row; return the good ones (exact copies folded) and the rejections."""
     good: list[_Row] = []
@@ -76,6 +107,7 @@ def check_rows(rows, agency_codes: set[str]) -> tuple[list[_Row], list[dict]]:
         canonical = _canonical(raw)
         try:
             record = clean_row(canonical)
+            _check_lengths(record)
             if record["local_agency"] and record["local_agency"] not in agency_codes:
                 raise DomainError(
                     "unknown_agency",
@@ -89,6 +121,9 @@ def check_rows(rows, agency_codes: set[str]) -> tuple[list[_Row], list[dict]]:
                 "reason": error.detail,
             })
             continue
+        if str(canonical.get(AGE) or "").strip():
+            # An age as the source gave it ("12", PFIF "35-45"): kept beside the date of birth.
+            record[AGE] = str(canonical[AGE]).strip()
         content_hash = _hash(raw)
         if content_hash in seen:
             continue  # an exact copy of a row above: one record, not an error
@@ -189,7 +224,12 @@ def run_intake(
     previous = ImportBatch.objects.filter(
         operation=operation, agency=agency, file_sha256=file_sha256, status=ImportBatch.Status.DONE
     ).first()
-    raw_rows = read_rows(data, fmt)
+    pfif = None
+    if fmt == "pfif":
+        pfif = read_pfif(data, domains=operation.pfif_domains)
+        raw_rows = pfif.rows
+    else:
+        raw_rows = read_rows(data, fmt)
     if previous is not None:
         # The same file again: nothing changes. Report it as an unchanged re-send.
         return ImportBatch(
@@ -199,12 +239,15 @@ def run_intake(
         )
     agency_codes = set(Agency.objects.values_list("code", flat=True))
     good, rejected = check_rows(raw_rows, agency_codes)
+    if pfif is not None:
+        rejected = sorted([*pfif.rejected, *rejected], key=lambda r: r["row"])
     total = len(good)
 
     with transaction.atomic():
         batch = ImportBatch.objects.create(
             operation=operation, agency=agency, file_name=file_name, file_sha256=file_sha256,
-            format=fmt, rows=len(raw_rows), rejected=rejected, created_by=user,
+            format=fmt, rows=pfif.persons if pfif is not None else len(raw_rows),
+            rejected=rejected, created_by=user,
         )
         unresolved = []
         for done, row in enumerate(good, start=1):
@@ -241,6 +284,12 @@ def run_intake(
             put_on_list(operation, row.child, added_on=received_on)
         for child in touched.values():
             refresh_search_text(child)
+        if pfif is not None and pfif.notes:
+            in_file = {row.record["record_id"]: row.child for row in good}
+            refused = {r["record_id"]: r["row"] for r in rejected if r["record_id"]}
+            batch.notes, note_rejects = import_notes(pfif.notes, operation, agency, in_file,
+                                                     refused)
+            batch.rejected = sorted([*batch.rejected, *note_rejects], key=lambda r: r["row"])
         batch.review = _queue_reviews(operation, plan, reviews)
         # Rows a shared identifier joined although the records disagree: accepted, and said.
         batch.identity_warnings = identity.rule_warnings(plan, plan["rows"]) + \
@@ -258,17 +307,44 @@ def run_intake(
     return batch
 
 
+def _newest_version(row: _Row, agency: Agency, source_date) -> bool | None:
+    """For a record that carries its `source_date` (PFIF): is it newer than every version of
+    the same record already received? None when the record carries no date."""
+    if source_date is None:
+        return None
+    newest = (
+        SourceRecord.objects.filter(agency=agency, record_id=row.record["record_id"])
+        .exclude(source_date=None).order_by("-source_date")
+        .values_list("source_date", flat=True).first()
+    )
+    return newest is None or source_date > newest
+
+
 def _store_source_record(batch: ImportBatch, row: _Row, agency: Agency) -> None:
     child = row.child
-    changed = fill_from_record(child, row.record)
-    if changed:
+    source_date = parse_pfif_date(row.raw.get(SOURCE_DATE, ""))
+    newest = _newest_version(row, agency, source_date)
+    if row.matched_by == SourceRecord.MatchedBy.SAME_RECORD and newest is not None:
+        # The same record again, in another version: the newest source_date wins; an older
+        # version is kept as a source record and changes nothing.
+        if newest:
+            changes = update_from_record(child, row.record)
+            if changes:
+                child.save()
+                log.record(
+                    "child.update", child, child_id=child.pk, operation_id=batch.operation_id,
+                    changes={"record_id": row.record["record_id"], "agency": agency.code,
+                             "source_date": source_date.isoformat(), "fields": changes},
+                )
+    elif fill_from_record(child, row.record):
         child.save()
     attach_identifiers(child, row.record, agency)
     SourceRecord.objects.create(
         child=child, agency=agency, batch=batch, file_name=batch.file_name,
         row_number=row.number, record_id=row.record["record_id"], data=row.raw,
         fields=row.record, content_hash=row.content_hash, matched_by=row.matched_by,
-        match_probability=row.probability,
+        match_probability=row.probability, source_date=source_date,
+        expiry_date=parse_pfif_date(row.raw.get(EXPIRY_DATE, "")),
     )
     if row.matched_by == SourceRecord.MatchedBy.NEW:
         batch.new_children += 1

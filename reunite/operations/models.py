@@ -16,6 +16,12 @@ class Operation(models.Model):
     agencies = models.ManyToManyField("agencies.Agency", related_name="operations")
     # The baseline list closes when work starts (the first outcome), or when a coordinator says so.
     baseline_frozen_at = models.DateTimeField(null=True, blank=True)
+    # PFIF record ids are "domain/local-id": the domains this operation takes records from.
+    # Empty: every domain is accepted.
+    pfif_domains = models.JSONField(
+        default=list, blank=True,
+        help_text=_("PFIF domains accepted on import, e.g. personfinder.google.org; empty = all"),
+    )
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
@@ -283,11 +289,25 @@ class Activity(models.Model):
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )
     source = models.CharField(max_length=200, blank=True, help_text=_("e.g. a dataset and its id"))
+    # Where the child was seen or reached, for a lead that says so (e.g. a PFIF note's
+    # last_known_location).
+    location = models.CharField(max_length=300, blank=True)
+    # The id the entry has in the system it came from (a PFIF note_record_id): importing the
+    # same note again adds nothing.
+    external_id = models.CharField(max_length=255, blank=True)
+    # What the other system said, as it said it (a PFIF note's author, status, every element).
+    data = models.JSONField(default=dict, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
         ordering = ["-occurred_at", "-id"]
         verbose_name_plural = "activities"
+        constraints = [
+            models.UniqueConstraint(
+                fields=["target", "external_id"], condition=~models.Q(external_id=""),
+                name="one_activity_per_external_id",
+            )
+        ]
 
     def __str__(self) -> str:
         return f"{self.get_kind_display()}: {self.summary[:60]}"

@@ -5,6 +5,7 @@ that breaks a rule raises DomainError with a code and a sentence naming the rule
 """
 
 import datetime as dt
+import re
 
 from django.db import transaction
 from django.db.models import Q
@@ -92,6 +93,7 @@ def create_operation(
     agencies: list[str] | None = None,
     country: str = "US",
     slug: str | None = None,
+    pfif_domains: list[str] | None = None,
 ) -> Operation:
     if not (name or "").strip():
         raise DomainError("required", "An operation needs a name.", "name")
@@ -109,16 +111,35 @@ def create_operation(
         raise Conflict("duplicate_operation", f"An operation with slug '{slug}' exists.", "name")
     operation = Operation.objects.create(
         name=name.strip(), slug=slug, area=area.strip(), start_date=start,
-        country=country_code(country),
+        country=country_code(country), pfif_domains=pfif_domain_list(pfif_domains or []),
     )
     operation.lead_agencies.set(leads)
     # Lead agencies participate by definition.
     operation.agencies.set({*leads, *participants})
     log.record(
         "operation.create", operation, operation_id=operation.pk,
-        changes={"name": name, "lead_agencies": lead_agencies, "agencies": agencies or []},
+        changes={"name": name, "lead_agencies": lead_agencies, "agencies": agencies or [],
+                 "pfif_domains": operation.pfif_domains},
     )
     return operation
+
+
+_DOMAIN = re.compile(r"^[a-z0-9]([a-z0-9-]*[a-z0-9])?(\.[a-z0-9]([a-z0-9-]*[a-z0-9])?)*$")
+
+
+def pfif_domain_list(domains: list[str]) -> list[str]:
+    """The PFIF domains an operation accepts (the part of a record id before "/"), checked."""
+    clean = []
+    for domain in domains:
+        value = str(domain or "").strip().lower()
+        if not _DOMAIN.match(value):
+            raise DomainError(
+                "invalid_domain",
+                f"'{domain}' is not a domain such as personfinder.google.org.", "pfif_domains",
+            )
+        if value not in clean:
+            clean.append(value)
+    return clean
 
 
 @transaction.atomic

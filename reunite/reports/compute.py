@@ -22,7 +22,7 @@ import pycountry
 from django.db.models import Count, F, Q
 from django.utils import timezone
 
-from reunite.core.dates import age_on
+from reunite.core.dates import PartialDate, age_text
 from reunite.operations.models import (
     FollowUp,
     Investigation,
@@ -90,6 +90,8 @@ def build_report(operation: Operation, public: bool = False) -> dict:
         "age_min": ages["min"],
         "age_max": ages["max"],
         "age_unknown": ages["unknown"],
+        # Children whose date of birth is a month or a year: counted at their youngest age.
+        "age_inexact": ages["inexact"],
         "age_distribution": ages["distribution"],
         "found_abroad": sum(abroad.values()),
         "found_abroad_countries": sorted(_country_name(code) for code in abroad),
@@ -170,21 +172,28 @@ def _without_total(scope: dict) -> dict:
 
 
 def _ages(listed, on: dt.date) -> dict:
+    """Ages on a day. A date of birth known only to the month or the year gives an age that may
+    be one of two: such a child is counted at the youngest it can be (never a made-up exact
+    age) and the count of them is given as `inexact`."""
     by_age: Counter = Counter()
-    unknown = 0
-    for row in listed.values("child__dob").annotate(n=Count("id")).order_by():
-        age = age_on(row["child__dob"], on)
-        if age is None:
+    unknown = inexact = 0
+    rows = listed.values("child__dob", "child__dob_precision").annotate(n=Count("id")).order_by()
+    for row in rows:
+        dob = PartialDate.stored(row["child__dob"], row["child__dob_precision"])
+        if dob is None:
             unknown += row["n"]
-        else:
-            by_age[age] += row["n"]
+            continue
+        youngest, oldest = dob.age_range(on)
+        by_age[youngest] += row["n"]
+        inexact += row["n"] if youngest != oldest else 0
     if not by_age:
-        return {"min": None, "max": None, "unknown": unknown, "distribution": []}
+        return {"min": None, "max": None, "unknown": unknown, "inexact": 0, "distribution": []}
     low, high = min(by_age), max(by_age)
     return {
         "min": low,
         "max": high,
         "unknown": unknown,
+        "inexact": inexact,
         # Every year in the range, zeros included, so a chart's bars line up with the ages.
         "distribution": [{"age": age, "count": by_age[age]} for age in range(low, high + 1)],
     }
@@ -434,8 +443,11 @@ def _child_row(target: Target, start: dt.date) -> dict:
     return {
         "target_id": target.pk,
         "name": child.full_name,
-        "dob": child.dob.isoformat() if child.dob else None,
-        "age": age_on(child.dob, start),
+        "dob": child.dob_iso or None,
+        # The youngest the child can be: a date of birth known to the month or year gives a
+        # range, shown as such in `age_range`.
+        "age": child.dob_partial.age_range(start)[0] if child.dob else None,
+        "age_range": age_text(child.dob_partial, start),
         "on_baseline": target.on_baseline,
     }
 

@@ -112,6 +112,9 @@ def age_sentence(report: dict) -> str:
     text = f"The minors ranged in age from {report['age_min']} to {report['age_max']}"
     if report["age_unknown"]:
         text += f" ({count_words(report['age_unknown'], 'minor')} with no date of birth on file)"
+    if report.get("age_inexact"):
+        text += (f"; for {count_words(report['age_inexact'], 'minor')} only the month or year of "
+                 "birth is known, counted at the youngest possible age")
     return text + "."
 
 
@@ -389,7 +392,7 @@ def _markdown_details(report: dict) -> list[str]:
     out = ["## Outstanding children", ""]
     out += _table(
         ["Child", "Name", "Date of birth", "Age", "List"],
-        [[r["target_id"], r["name"], r["dob"], r["age"], _list_label(r)]
+        [[r["target_id"], r["name"], r["dob"], r["age_range"], _list_label(r)]
          for r in details["outstanding"]],
     ) if details["outstanding"] else ["None.", ""]
     if details["found_abroad"]:

@@ -25,6 +25,7 @@ from reunite.operations.models import (
     ServiceOffer,
     Target,
 )
+from reunite.web.templatetags.reunite_web import partial_date
 
 RESTRICTED = object()
 
@@ -37,6 +38,7 @@ SOURCE_FIELDS = (
     ("aliases", gettext_lazy("Aliases")),
     ("sex", gettext_lazy("Sex")),
     ("dob", gettext_lazy("Date of birth")),
+    ("age", gettext_lazy("Age (as the source gave it)")),
     ("race", gettext_lazy("Race")),
     ("ethnicity", gettext_lazy("Ethnicity")),
     ("height", gettext_lazy("Height")),
@@ -97,6 +99,8 @@ def _shown(key: str, value, user) -> list:
         return [RESTRICTED]
     if key == "risk_factors":
         return risk_labels(value or [], user)
+    if key in ("dob", "date_last_contact") and value:
+        return [partial_date(value) or value]
     if isinstance(value, list):
         return [str(v) for v in value]
     return [value] if value else []
@@ -146,8 +150,8 @@ def timeline(target: Target, user) -> list[Event]:
     """Leads, actions, notes, outcomes, services and screenings, newest first."""
     events = []
     for a in target.activities.all():
-        events.append(Event(a.occurred_at, "activity", a.get_kind_display(), a.summary,
-                            _who(a.author, a.agency),
+        events.append(Event(a.occurred_at, "activity", a.get_kind_display(), _activity_text(a),
+                            _who(a.author, a.agency, a.data.get("author_name", "")),
                             f"result-{a.result}" if a.result else ""))
     for o in target.outcomes.all():
         place = ", ".join(p for p in (o.city, o.state, o.country) if p)
@@ -172,9 +176,53 @@ def timeline(target: Target, user) -> list[Event]:
     return events
 
 
-def _who(user, agency) -> str:
-    parts = [str(user) if user else "", agency.code if agency else ""]
+def _who(user, agency, author_name: str = "") -> str:
+    parts = [str(user) if user else author_name, agency.code if agency else ""]
     return " · ".join(p for p in parts if p)
+
+
+# PFIF note statuses, in words (zesty.ca/pfif/1.4).
+NOTE_STATUSES = {
+    "information_sought": gettext_lazy("Information sought"),
+    "is_note_author": gettext_lazy("The author is this person"),
+    "believed_alive": gettext_lazy("Believed alive"),
+    "believed_missing": gettext_lazy("Believed missing"),
+    "believed_dead": gettext_lazy("Believed dead"),
+}
+
+
+def _activity_text(activity: Activity) -> str:
+    """The entry's text, with what an imported note adds: its status, where the person was."""
+    parts = [activity.summary]
+    status = activity.data.get("status", "")
+    if status:
+        parts.append(_("Status: %(status)s") % {"status": NOTE_STATUSES.get(status, status)})
+    if activity.location:
+        parts.append(_("Where: %(location)s") % {"location": activity.location})
+    return " — ".join(parts)
+
+
+def source_ages(records: list[SourceRecord]) -> list[dict]:
+    """Ages the sources gave (PFIF `age`, e.g. "35-45"): facts as sent, beside the date of
+    birth, and the only hint of age when there is none."""
+    seen: dict[str, dict] = {}
+    for record in records:
+        age = str(record.fields.get("age") or "").strip()
+        if age and age not in seen:
+            seen[age] = {"age": age, "agency": record.agency.code}
+    return list(seen.values())
+
+
+def photo_links(records: list[SourceRecord]) -> list[dict]:
+    """Photos the sources point to (PFIF `photo_url`): shown as links, never fetched, since a
+    request would tell an outside server that someone is looking at this child."""
+    links = []
+    for record in records:
+        url = str(record.data.get("photo_url") or "").strip()
+        if url and url not in {link["url"] for link in links}:
+            links.append({"url": url, "agency": record.agency.code,
+                          "safe": url.startswith(("https://", "http://"))})
+    return links
 
 
 def investigations(target: Target, user) -> list:

@@ -22,6 +22,7 @@ from django.utils import timezone
 from reunite.agencies.models import Agency
 from reunite.children.models import Child, ChildName, Classification, LocalCase, SourceRecord
 from reunite.children.search import closeness, fuzzy_fragments, query_terms
+from reunite.core.dates import DAY, MONTH, YEAR
 from reunite.operations.models import Target, TargetStatus
 
 SORTS = {
@@ -103,6 +104,22 @@ def _years_before(day: dt.date, years: int) -> dt.date:
         return day.replace(year=day.year - years, day=28)
 
 
+def _born_after(day: dt.date) -> Q:
+    """Children who may have been born after `day`: a date of birth known only to the month or
+    the year counts by the last day it can be (`Child.dob` holds the first), so a child whose
+    age is a range is kept by a filter the range overlaps."""
+    month_start = day.replace(day=1)
+    last_of_month = (day + dt.timedelta(days=1)).month != day.month
+    year_start = day.replace(month=1, day=1)
+    by_month = day if last_of_month else month_start - dt.timedelta(days=1)
+    by_year = day if (day.month, day.day) == (12, 31) else year_start - dt.timedelta(days=1)
+    return (
+        Q(child__dob_precision=DAY, child__dob__gt=day)
+        | Q(child__dob_precision=MONTH, child__dob__gt=by_month)
+        | Q(child__dob_precision=YEAR, child__dob__gt=by_year)
+    )
+
+
 def apply_filters(targets: QuerySet[Target], query: ListQuery,
                   ages_on: dt.date | None = None) -> QuerySet[Target]:
     """Everything but the search words. Ages are counted on `ages_on` (the operation's start,
@@ -126,7 +143,7 @@ def apply_filters(targets: QuerySet[Target], query: ListQuery,
     if query.age_min is not None:
         targets = targets.filter(child__dob__lte=_years_before(day, query.age_min))
     if query.age_max is not None:
-        targets = targets.filter(child__dob__gt=_years_before(day, query.age_max + 1))
+        targets = targets.filter(_born_after(_years_before(day, query.age_max + 1)))
     if query.classification:
         targets = targets.filter(child_id__in=LocalCase.objects.filter(
             classification=query.classification).values("child_id"))

@@ -57,6 +57,7 @@ class OperationsView(ApiView):
             name=data["name"], area=data["area"], start_date=data["start_date"],
             lead_agencies=data["lead_agencies"], agencies=data["agencies"],
             country=data.get("country") or "US", slug=data.get("slug") or None,
+            pfif_domains=data.get("pfif_domains") or [],
         )
         return Response(
             OperationDetailSerializer(with_counts(operation)).data, status=status.HTTP_201_CREATED

@@ -2,10 +2,11 @@
 
 from django import template
 from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.html import format_html
 
 from reunite.access.policy import Cap, Restricted, has_cap, may_see
-from reunite.core.dates import age_on
+from reunite.core.dates import DAY, MONTH, PartialDate, age_text, as_partial
 from reunite.operations.models import TargetStatus
 
 register = template.Library()
@@ -48,13 +49,33 @@ def get_item(mapping, key):
     return mapping.get(key) if mapping else None
 
 
+def _partial(value) -> PartialDate | None:
+    """A child (its date of birth at the precision known), a date or a partial ISO string."""
+    if hasattr(value, "dob_partial"):
+        return value.dob_partial
+    return as_partial(value)
+
+
 @register.filter
-def age(dob, on=None):
+def age(value, on=None):
     """Age in whole years on a day (the operation's start, as the report counts ages; today
-    when no day is given). None when the date of birth is unknown."""
-    if not dob:
-        return None
-    return age_on(dob, on or timezone.localdate())
+    when no day is given): "14", or "13–14" for a date of birth known only to the month or the
+    year. None when the date of birth is unknown."""
+    return age_text(_partial(value), on or timezone.localdate())
+
+
+@register.filter
+def partial_date(value) -> str:
+    """A date at the precision known, in the page's language: "14 May 2007", "May 2007",
+    "2007"."""
+    partial = _partial(value)
+    if partial is None:
+        return ""
+    if partial.precision == DAY:
+        return date_format(partial.earliest(), "DATE_FORMAT")
+    if partial.precision == MONTH:
+        return date_format(partial.earliest(), "YEAR_MONTH_FORMAT")
+    return str(partial.year)
 
 
 @register.filter

@@ -101,7 +101,7 @@ def export(request, op):
             yield writer.writerow([
                 t.pk, t.status, child.first_name, child.middle_name, child.last_name,
                 child.second_last_name, "; ".join(child.aliases), child.sex,
-                child.dob.isoformat() if child.dob else "", t.added_on.isoformat(),
+                child.dob_iso, t.added_on.isoformat(),
                 "yes" if t.on_baseline else "no",
                 t.assigned_agency.code if t.assigned_agency else "",
                 t.assignee.username if t.assignee else "",
@@ -129,6 +129,8 @@ def child_context(request, target) -> dict:
         "child": target.child,
         "records": records,
         "source_rows": casefile.source_rows(records, user),
+        "source_ages": casefile.source_ages(records),
+        "photo_links": casefile.photo_links(records),
         "risks": casefile.risk_labels(target.child.risk_factors, user),
         "custody_visible": may_see(user, Restricted.FOSTER_CARE),
         "timeline": casefile.timeline(target, user),

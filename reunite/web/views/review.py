@@ -49,7 +49,8 @@ class Row:
 
 
 def _value(child, fields) -> str:
-    values = [getattr(child, f) for f in fields]
+    # A date of birth at the precision known ("2007-05"), never the first day it is stored as.
+    values = [child.dob_iso if f == "dob" else getattr(child, f) for f in fields]
     return " ".join(str(v) for v in values if v) or ""
 
 

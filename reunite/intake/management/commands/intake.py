@@ -48,6 +48,11 @@ class Command(BaseCommand):
             f"{batch.matched} matched to known children, {batch.unchanged} unchanged, "
             f"{batch.review} pairs to review, {len(batch.rejected)} rejected"
         )
+        if batch.notes:
+            self.stdout.write(
+                f"  PFIF notes: {batch.notes['added']} put on timelines "
+                f"({batch.notes['leads']} of them leads), {batch.notes['unchanged']} already there"
+            )
         for reject in batch.rejected:
             self.stdout.write(
                 f"  row {reject['row']} ({reject['record_id'] or 'no id'}): "

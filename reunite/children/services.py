@@ -84,7 +84,7 @@ def update_from_record(child: Child, record: dict) -> dict:
     """A newer version of the same record (PFIF: a later `source_date`) replaces what that
     record said: every value it gives is taken, blanks are left as they are. Returns the
     changes as {field: [before, after]} for the audit log."""
-    before = {key: _shown(child, key) for key in IDENTITY_FIELDS}
+    before = {key: shown_identity(child, key) for key in IDENTITY_FIELDS}
     for key in IDENTITY_FIELDS:
         value = _value(record, key)
         if key == "dob":
@@ -93,10 +93,10 @@ def update_from_record(child: Child, record: dict) -> dict:
         elif value:
             setattr(child, key, value)
     fill_from_record(child, record)  # aliases and risk factors are added, never removed
-    return log.diff(before, {key: _shown(child, key) for key in IDENTITY_FIELDS})
+    return log.diff(before, {key: shown_identity(child, key) for key in IDENTITY_FIELDS})
 
 
-def _shown(child: Child, key: str):
+def shown_identity(child: Child, key: str):
     return child.dob_iso if key == "dob" else getattr(child, key)
 
 
@@ -201,7 +201,7 @@ def merge_children(
     absorbed.local_cases.update(child=survivor)
     absorbed.targets.filter(pk__in=moved["targets"]).update(child=survivor)
     absorbed.targets.filter(pk__in=duplicate_targets).update(active=False)
-    before = {f: _shown(survivor, f) for f in IDENTITY_FIELDS}
+    before = {f: shown_identity(survivor, f) for f in IDENTITY_FIELDS}
     for record in SourceRecord.objects.filter(pk__in=moved["source_records"]):
         fill_from_record(survivor, record.fields)
     survivor.save()
@@ -216,7 +216,7 @@ def merge_children(
         "child.merge", merge, child_id=survivor.pk,
         changes={
             "absorbed": absorbed.pk, "reason": reason,
-            "filled": log.diff(before, {f: _shown(survivor, f) for f in IDENTITY_FIELDS}),
+            "filled": log.diff(before, {f: shown_identity(survivor, f) for f in IDENTITY_FIELDS}),
         },
     )
     return merge

@@ -16,7 +16,12 @@ from django.db import transaction
 
 from reunite.audit import log
 from reunite.children.models import Child, LocalCase, NCICEntry, SourceRecord
-from reunite.children.services import IDENTITY_FIELDS, fill_from_record, refresh_search_text
+from reunite.children.services import (
+    IDENTITY_FIELDS,
+    shown_identity,
+    fill_from_record,
+    refresh_search_text,
+)
 from reunite.core.errors import Conflict, DomainError
 
 
@@ -50,16 +55,19 @@ def _following(records_out: list[SourceRecord], records_kept: list[SourceRecord]
 
 def _refill(child: Child, records: list[SourceRecord]) -> dict:
     """The child's identity as its own records give it (first record first, blanks filled)."""
-    before = {f: getattr(child, f) for f in IDENTITY_FIELDS}
+    before = {f: shown_identity(child, f) for f in IDENTITY_FIELDS}
     for name in IDENTITY_FIELDS:
-        setattr(child, name, None if name == "dob" else "")
+        if name == "dob":
+            child.set_dob(None)  # and its precision: the remaining records say it again
+        else:
+            setattr(child, name, "")
     child.aliases, child.risk_factors = [], []
     for record in records:
         fill_from_record(child, record.fields)
     if not child.sex:
         child.sex = "U"
     child.save()
-    return log.diff(before, {f: getattr(child, f) for f in IDENTITY_FIELDS})
+    return log.diff(before, {f: shown_identity(child, f) for f in IDENTITY_FIELDS})
 
 
 @transaction.atomic

@@ -93,7 +93,7 @@ class SourceRow:
     differs: bool
 
 
-def shown_identity(key: str, value, user) -> list:
+def _shown(key: str, value, user) -> list:
     """A source's value as the parts to show (text, or RESTRICTED for what the user may not see)."""
     if key == "custody" and value and not may_see(user, Restricted.FOSTER_CARE):
         return [RESTRICTED]
@@ -113,7 +113,7 @@ def source_rows(records: list[SourceRecord], user) -> list[SourceRow]:
         raw = [r.fields.get(key) for r in records]
         if not any(raw):
             continue
-        values = [shown_identity(key, value, user) for value in raw]
+        values = [_shown(key, value, user) for value in raw]
         distinct = {str(v).strip().lower() for v in raw if v}
         rows.append(SourceRow(str(label), values, len(distinct) > 1))
     return rows

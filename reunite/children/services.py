@@ -28,10 +28,18 @@ IDENTITY_FIELDS = (
 )
 
 
+def _full_date(value) -> dt.date | None:
+    """A full ISO date, or None for a blank or partial one ("2007", "2007-05"): a partial date is
+    kept in the source record and never filled in to a day that was not given."""
+    if isinstance(value, dt.date):
+        return value
+    return dt.date.fromisoformat(value) if value and len(value) == 10 else None
+
+
 def _value(record: dict, key: str):
     value = record.get(key) or ""
-    if key == "dob" and value:
-        return dt.date.fromisoformat(value)
+    if key in ("dob", "date_last_contact"):
+        return _full_date(value)
     if key == "sex" and value == "U":
         return ""
     return value
@@ -77,8 +85,10 @@ def attach_identifiers(child: Child, record: dict, agency: Agency, opened_on=Non
         entering = named or agency
         NCICEntry.objects.create(
             child=child, nic=nic, status=record.get("ncic_status") or NCICEntry.Status.ACTIVE,
+            category=record.get("ncic_category") or NCICEntry.Category.EMJ,
             entering_agency=entering if entering.is_law_enforcement else None,
-            entered_on=_value(record, "date_last_contact") or None,
+            entered_on=(_full_date(record.get("ncic_entered_on"))
+                        or _value(record, "date_last_contact")),
         )
     case_number = record.get("local_case_number")
     if case_number:

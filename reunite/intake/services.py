@@ -78,7 +78,11 @@ def _problem(number: int, record_id, field_name: str, reason: str) -> dict:
 def _settle_file(table: Table, columns: ColumnMap, date_order: str | None) -> tuple[Reading, dict]:
     """What is decided once for the whole file: the date order and the sex column's codes."""
     mapped = {field_name: header for header, field_name in columns.mapped.items()}
-    if "record_id" not in mapped and table.format != "pfif":
+    settled: dict = {}
+    if "record_id" not in mapped and "ncic_nic" in mapped:
+        # An NCIC extract: the NIC is the record's own id.
+        settled["record_id_from"] = mapped["ncic_nic"]
+    elif "record_id" not in mapped and table.format != "pfif":
         raise DomainError(
             "no_record_id_column",
             "No column holds the record id: the headers are "
@@ -88,7 +92,7 @@ def _settle_file(table: Table, columns: ColumnMap, date_order: str | None) -> tu
     dates = [(number, raw.get(mapped[f])) for number, raw in table.rows for f in DATE_FIELDS
              if f in mapped]
     order = decide_order(dates, date_order)
-    settled = {"date_order": order.as_dict()}
+    settled["date_order"] = order.as_dict()
     sex = None
     if "sex" in mapped:
         sex, said = sex_codes(raw.get(mapped["sex"]) for _, raw in table.rows)
@@ -115,6 +119,8 @@ def check_table(table: Table, agency_codes: set[str], *, date_order: str | None 
     first_row_of: dict[str, tuple[int, str]] = {}
     for number, raw in table.rows:
         canonical = columns.canonical(raw)
+        if "record_id_from" in settled:
+            canonical["record_id"] = canonical.get("ncic_nic", "")
         try:
             record = clean_row(canonical, today, reading)
             if record["local_agency"] and record["local_agency"] not in agency_codes:

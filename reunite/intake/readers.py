@@ -89,10 +89,9 @@ SEPARATORS = (",", ";", "\t", "|")
 SEPARATOR_NAMES = {",": "comma", ";": "semicolon", "\t": "tab", "|": "pipe"}
 # The encodings agencies' spreadsheets write. Detection is limited to these because on a short
 # file an unrestricted detector picks exotic code pages (Johab for Spanish Windows-1252 text).
-ENCODINGS = ["utf_8", "utf_16", "utf_32", "cp1252", "latin_1", "cp850"]
+ENCODINGS = ["utf_8", "utf_16", "utf_32", "cp1252", "latin_1"]
 ENCODING_NAMES = {"utf_8": "UTF-8", "utf_8_sig": "UTF-8 with BOM", "utf_16": "UTF-16",
-                  "utf_32": "UTF-32", "cp1252": "Windows-1252", "latin_1": "Latin-1 (ISO-8859-1)",
-                  "cp850": "DOS Latin-1 (code page 850)"}
+                  "utf_32": "UTF-32", "cp1252": "Windows-1252", "latin_1": "Latin-1 (ISO-8859-1)"}
 
 
 def decode(data: bytes) -> tuple[str, str]:

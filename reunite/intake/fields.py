@@ -159,8 +159,9 @@ class Reading:
     sex: dict | None = None  # the sex column's codes, when they differ from SEX (see sex_codes)
 
 
-def sex_codes(values) -> tuple[dict, str]:
-    """The sex column's code table, decided from all its values, and a sentence saying so.
+def sex_codes(values) -> tuple[dict, str, str]:
+    """The sex column's code table, decided from all its values, its codes (H/M, M/F or H/M/F)
+    and a sentence saying so.
 
     In a column that uses H (hombre), M means mujer; in one that uses F, M means male. A column
     with H and F both leaves M unreadable.
@@ -170,10 +171,10 @@ def sex_codes(values) -> tuple[dict, str]:
     english = bool(keys & {"f", "female", "femenino"})
     if spanish and english:
         table = {**SEX, "m": None}
-        return table, "H, M and F in one column: M cannot be read (hombre or mujer?)"
+        return table, "H/M/F", "H, M and F in one column: M cannot be read (hombre or mujer?)"
     if spanish:
-        return {**SEX, "m": "F"}, "H/M: H is hombre (M), M is mujer (F)"
-    return dict(SEX), "M/F"
+        return {**SEX, "m": "F"}, "H/M", "H is hombre (M), M is mujer (F)"
+    return dict(SEX), "M/F", "M is male, F is female"
 
 
 def _sex(value: str, table: dict) -> str:

@@ -95,8 +95,8 @@ def _settle_file(table: Table, columns: ColumnMap, date_order: str | None) -> tu
     settled["date_order"] = order.as_dict()
     sex = None
     if "sex" in mapped:
-        sex, said = sex_codes(raw.get(mapped["sex"]) for _, raw in table.rows)
-        settled["sex_codes"] = {"column": mapped["sex"], "read_as": said}
+        sex, codes, said = sex_codes(raw.get(mapped["sex"]) for _, raw in table.rows)
+        settled["sex_codes"] = {"column": mapped["sex"], "codes": codes, "read_as": said}
     return Reading(date_order=order.order, sex=sex), settled
 
 

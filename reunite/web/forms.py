@@ -228,8 +228,10 @@ class IntakeConfirmForm(OperationForm):
     pending = forms.RegexField(regex=r"^[0-9a-f]{64}$", widget=forms.HiddenInput)
     agency = forms.ChoiceField(label=_("Sent by agency"))
     format = forms.CharField(required=False, widget=forms.HiddenInput)
-    date_order = forms.ChoiceField(label=_("Dates are written"), required=False,
-                                   choices=DATE_ORDER_CHOICES)
+    date_order = forms.ChoiceField(
+        label=_("Dates are written"), required=False, choices=DATE_ORDER_CHOICES,
+        help_text=_("Needed only when every date in the file reads both ways (03/05/2007): "
+                    "ask the agency which they mean."))
     sheet = forms.CharField(label=_("Sheet (XLSX)"), required=False, max_length=100)
 
     def __init__(self, *args, **kwargs):

@@ -47,7 +47,8 @@ def test_spanish_excel_csv_goes_in_with_its_accents_dates_and_sexes(operation, a
     assert detected["encoding"] == "Windows-1252" and detected["separator"] == "semicolon"
     assert detected["date_order"]["order"] == "dmy"
     assert detected["date_order"]["source"] == "the file's values"
-    assert detected["sex_codes"]["column"] == "sexo"
+    assert detected["sex_codes"] == {"column": "sexo", "codes": "H/M",
+                                     "read_as": "H is hombre (M), M is mujer (F)"}
     assert batch.reading["columns"]["mapped"] == {
         "Folio": "record_id", "Nombre": "first_name", "Apellido Paterno": "last_name",
         "Apellido Materno": "second_last_name", "fecha_nacimiento": "dob", "sexo": "sex",
@@ -73,7 +74,7 @@ def test_a_column_of_m_and_f_reads_m_as_male(operation, agencies):
     data = spanish_excel_csv([["A-1", "Luis", "Soto", "", "2009-01-02", "M", "", "", ""],
                               ["A-2", "Rosa", "Soto", "", "2010-01-02", "F", "", "", ""]])
     batch = run_intake(operation, agencies["LCPD"], data, file_name="m_f.csv")
-    assert batch.reading["detected"]["sex_codes"]["read_as"] == "M/F"
+    assert batch.reading["detected"]["sex_codes"]["codes"] == "M/F"
     assert Child.objects.get(first_name="Luis").sex == "M"
     assert Child.objects.get(first_name="Rosa").sex == "F"
 

@@ -27,7 +27,7 @@ from reunite.audit import log
 from reunite.core.errors import DomainError
 from reunite.core.uploads import check_upload
 from reunite.intake.models import ImportBatch
-from reunite.intake.readers import read_rows
+from reunite.intake.readers import read_file
 from reunite.intake.services import run_intake
 from reunite.web.access import page
 from reunite.web.forms import IntakeConfirmForm, IntakeForm, add_domain_error
@@ -218,8 +218,9 @@ def rejects(request, op, pk):
     name = _kept_file(found)
     if default_storage.exists(name):
         with default_storage.open(name, "rb") as handle:
-            original = {number: row for number, row in read_rows(handle.read(), found.format)
-                        if number in reasons}
+            sheet = (found.reading.get("detected") or {}).get("sheet") or None
+            table = read_file(handle.read(), found.format, sheet=sheet)
+            original = {number: row for number, row in table.rows if number in reasons}
     header = list(next(iter(original.values()), {}).keys()) or ["record_id"]
     buffer = io.StringIO()
     writer = csv.writer(buffer)

@@ -10,6 +10,7 @@ Dates come out as ISO strings at the precision known.
 """
 
 import datetime as dt
+import functools
 import re
 from dataclasses import dataclass, field
 
@@ -158,6 +159,11 @@ def read_date(value, field: str, order: str | None) -> str:
     text = str(value).strip()
     if not text:
         return ""
+    return _read_text(text, field, order)
+
+
+@functools.lru_cache(maxsize=65536)  # a list of children repeats its dates: read each once
+def _read_text(text: str, field: str, order: str | None) -> str:
     for pattern in (_ISO, _ISO_SLASH, _COMPACT):
         match = pattern.match(text)
         if match:
@@ -214,12 +220,14 @@ def _words(text: str, field: str) -> str:
     return _iso(parsed.year, parsed.month, parsed.day, text, field)
 
 
+@functools.lru_cache(maxsize=65536)
 def earliest(iso: str) -> dt.date:
     """The first day a partial date can be."""
     parts = [int(p) for p in iso.split("-")]
     return dt.date(parts[0], parts[1] if len(parts) > 1 else 1, parts[2] if len(parts) > 2 else 1)
 
 
+@functools.lru_cache(maxsize=65536)
 def latest(iso: str) -> dt.date:
     """The last day a partial date can be."""
     parts = [int(p) for p in iso.split("-")]

@@ -49,6 +49,10 @@ STATUS_WORDS = {"canceled": "cancelled", "activo": "active", "activa": "active",
                 "abierta": "open", "cerrado": "closed", "cerrada": "closed",
                 "tutor": "guardian"}
 NCIC_CATEGORIES = tuple(NCICEntry.Category.values)
+# Computed once: Django's choices classes build these lists on every access.
+CLASSIFICATIONS = tuple(Classification.values)
+CUSTODIES = tuple(Custody.values)
+RISK_FACTOR_CODES = tuple(RISK_FACTORS)
 
 
 def canonical_header(name: str) -> str:
@@ -235,7 +239,7 @@ def clean_row(raw: dict, today: dt.date | None = None, reading: Reading | None =
         "last_seen_state": row.get("last_seen_state", ""),
         "last_seen_country": country_code(row.get("last_seen_country", ""), "last_seen_country",
                                           default=""),
-        "classification": _one_of(row.get("classification", ""), Classification.values,
+        "classification": _one_of(row.get("classification", ""), CLASSIFICATIONS,
                                   "classification", "classification"),
         "ncic_nic": row.get("ncic_nic", "").upper().replace(" ", ""),
         "ncic_status": _one_of(row.get("ncic_status", ""), NCIC_STATUS, "ncic_status",
@@ -248,9 +252,9 @@ def clean_row(raw: dict, today: dt.date | None = None, reading: Reading | None =
         "local_case_status": _one_of(row.get("local_case_status", ""), CASE_STATUS,
                                      "local_case_status", "local case status"),
         "guardian_name": row.get("guardian_name", ""),
-        "custody": _one_of(row.get("custody", ""), Custody.values, "custody", "custody"),
+        "custody": _one_of(row.get("custody", ""), CUSTODIES, "custody", "custody"),
         "risk_factors": [
-            _one_of(item, list(RISK_FACTORS), "risk_factors", "risk factor")
+            _one_of(item, RISK_FACTOR_CODES, "risk_factors", "risk factor")
             for item in _list(row.get("risk_factors", ""))
         ],
     }

@@ -339,3 +339,31 @@ def test_rows_columns_and_expanded_size_have_limits(operation, agencies, setting
     with pytest.raises(DomainError) as refusal:
         run_intake(operation, agencies["LCPD"], cover_page_workbook(), file_name="fge.xlsx")
     assert refusal.value.code == "workbook_too_large"
+
+
+def test_the_command_runs_the_upload_checks_too(operation, agencies, tmp_path, settings):
+    from django.core.management.base import CommandError
+
+    renamed = tmp_path / "photo.csv"
+    renamed.write_bytes(b"MZ\x90\x00\x03\x00\x00\x00binary")
+    with pytest.raises(CommandError, match="upload_type"):
+        call_command("intake", operation.slug, str(renamed), "--source", "LCPD")
+    settings.REUNITE_MAX_UPLOAD_BYTES = 10
+    big = tmp_path / "big.csv"
+    big.write_bytes(local_csv([["L-1", "Ana", "Ruiz", "", "", "", "", "", ""]]))
+    with pytest.raises(CommandError, match="upload_too_large"):
+        call_command("intake", operation.slug, str(big), "--source", "LCPD")
+
+
+def test_the_api_refuses_hostile_files_with_a_sentence_not_a_500(operation, agencies, client,
+                                                                 cast):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    client.force_login(cast["coordinator"])
+    huge_cell = b"record_id,first_name,last_name,notes\nC-1,Ana,Ruiz," + b"x" * 1_000_000 + b"\n"
+    response = client.post(
+        f"/api/v1/operations/{operation.pk}/intake",
+        {"file": SimpleUploadedFile("c.csv", huge_cell), "source": "LCPD"},
+    )
+    assert response.status_code == 400
+    assert response.json()["error"] == "cell_too_long"

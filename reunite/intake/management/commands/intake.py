@@ -6,6 +6,7 @@ from django.core.management.base import BaseCommand, CommandError
 from reunite.agencies.services import get_agency
 from reunite.core.errors import DomainError
 from reunite.core.progress import ProgressBars
+from reunite.core.uploads import check_upload
 from reunite.intake.dates import ORDERS
 from reunite.intake.readers import FORMATS
 from reunite.intake.services import run_intake
@@ -53,6 +54,8 @@ class Command(BaseCommand):
             raise CommandError(f"{path}: no such file")
         bars = ProgressBars(enabled=True)
         try:
+            with path.open("rb") as handle:  # the same checks as an upload from the page or API
+                check_upload(handle, options["format"])
             batch = run_intake(
                 get_operation(options["operation"]),
                 get_agency(options["source"], "source"),

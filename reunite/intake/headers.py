@@ -111,8 +111,9 @@ def map_columns(headers: list[str]) -> ColumnMap:
 
 
 def looks_like_header(values) -> bool:
-    """A row that names the record id and a name is the header row of a list of children."""
+    """A row that names the record id (or the NIC, in an NCIC extract) and a name is the header
+    row of a list of children."""
     fields = {field_for(v) for v in values if isinstance(v, str) and v.strip()}
-    return "record_id" in fields and bool(
+    return bool(fields & {"record_id", "ncic_nic"}) and bool(
         fields & {"first_name", "last_name", "full_name", "second_last_name"}
     )

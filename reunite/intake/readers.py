@@ -49,6 +49,7 @@ class Table:
     separator: str = ""
     sheet: str = ""
     header_row: int = 1
+    malformed: dict[int, str] = field(default_factory=dict)  # row → why it cannot be read
 
     def detected(self) -> dict:
         found: dict = {"format": self.format}
@@ -144,23 +145,34 @@ def _read_csv(data: bytes, budget: Budget) -> Table:
     csv.field_size_limit(max(budget.limits.cell_chars + 1, 1024))
     reader = csv.reader(io.StringIO(text, newline=""), delimiter=separator)
     rows: list[Row] = []
+    malformed: dict[int, str] = {}
     try:
-        header = next(reader, None)
+        # The header is the first line, unless title lines stand above it (as when a sheet with
+        # a title is saved as CSV): then it is the first line that names a record id and a name.
+        # Row numbers are records, as a spreadsheet shows them (a cell holding a line break is
+        # still one row; a blank line is a row too).
+        numbered = enumerate(reader, start=1)
+        first_lines = []
+        for number, values in numbered:
+            first_lines.append((number, values))
+            if looks_like_header(values) or len(first_lines) > _HEADER_SEARCH_ROWS:
+                break
+        found = next((i for i, (_, v) in enumerate(first_lines) if looks_like_header(v)), 0)
+        header_row, header = first_lines[found] if first_lines else (1, None)
         if not header or not any(h.strip() for h in header):
             raise DomainError("invalid_file", "The file has no header row.", "file")
         header = _name_blank_headers([h.strip() for h in header])
         budget.check_columns(len(header))
-        for values in reader:
-            line_number = reader.line_num
+        for line_number, values in _chain(first_lines[found + 1:], numbered):
             if not any(v.strip() for v in values):
                 continue
             budget.check_rows(len(rows) + 1)
             if len(values) > len(header) and any(v.strip() for v in values[len(header):]):
-                raise DomainError(
-                    "extra_cells",
-                    f"Line {line_number} has {len(values)} cells but the header names "
-                    f"{len(header)} columns: the values past the last header would be lost.",
-                    "file",
+                # Most often a separator inside an unquoted value: every value after it is in
+                # the wrong column, so the row cannot be read as it stands.
+                malformed[line_number] = (
+                    f"The row has {len(values)} cells but the header names {len(header)} "
+                    "columns (a separator inside a value that is not in quotes?)."
                 )
             for name, value in zip(header, values, strict=False):
                 budget.check_cell(value, line_number, name)
@@ -172,14 +184,16 @@ def _read_csv(data: bytes, budget: Budget) -> Table:
         if "field larger than field limit" in str(error):
             raise DomainError(
                 "cell_too_long",
-                f"Line {reader.line_num} holds a cell longer than "
+                f"Line {reader.line_num} of the file holds a cell longer than "
                 f"{budget.limits.cell_chars:,} characters, the limit.", "file",
             ) from None
         raise DomainError(
             "invalid_file", f"Line {reader.line_num} cannot be read as CSV: {error}.", "file"
         ) from None
     budget.check_time()
-    return Table("csv", rows, header, encoding=encoding, separator=separator)
+    return Table("csv", rows, header, encoding=encoding, separator=separator,
+                 header_row=header_row, malformed=malformed)
+
 
 
 def _name_blank_headers(header: list) -> list[str]:
@@ -272,11 +286,8 @@ def _read_sheet(worksheet, name: str, budget: Budget, chosen: bool) -> Table | N
         budget.check_rows(len(rows) + 1)
         budget.check_columns(len(values))
         if len(values) > len(names) and any(v not in (None, "") for v in values[len(names):]):
-            raise DomainError(
-                "extra_cells",
-                f"Row {number} of sheet '{name}' has values past the last header, which would be "
-                "lost: give those columns a header.", "file",
-            )
+            # Values in columns without a header are kept, under the column's number.
+            names += [f"column {i}" for i in range(len(names) + 1, len(values) + 1)]
         row = {}
         for column, value in zip(names, values, strict=False):
             if isinstance(value, str):

@@ -89,13 +89,14 @@ def _settle_file(table: Table, columns: ColumnMap, date_order: str | None) -> tu
             f"{', '.join(repr(h) for h in table.headers)}. Name it record_id (or folio, "
             "expediente, id…), or add its spelling to the headers file.", "file",
         )
-    dates = [(number, raw.get(mapped[f])) for number, raw in table.rows for f in DATE_FIELDS
+    readable = [(n, raw) for n, raw in table.rows if n not in table.malformed]
+    dates = [(number, raw.get(mapped[f])) for number, raw in readable for f in DATE_FIELDS
              if f in mapped]
     order = decide_order(dates, date_order)
     settled["date_order"] = order.as_dict()
     sex = None
     if "sex" in mapped:
-        sex, codes, said = sex_codes(raw.get(mapped["sex"]) for _, raw in table.rows)
+        sex, codes, said = sex_codes(raw.get(mapped["sex"]) for _, raw in readable)
         settled["sex_codes"] = {"column": mapped["sex"], "codes": codes, "read_as": said}
     return Reading(date_order=order.order, sex=sex), settled
 
@@ -121,6 +122,10 @@ def check_table(table: Table, agency_codes: set[str], *, date_order: str | None 
         canonical = columns.canonical(raw)
         if "record_id_from" in settled:
             canonical["record_id"] = canonical.get("ncic_nic", "")
+        if number in table.malformed:
+            rejected.append(_problem(number, canonical.get("record_id"), "",
+                                     table.malformed[number]))
+            continue
         try:
             record = clean_row(canonical, today, reading)
             if record["local_agency"] and record["local_agency"] not in agency_codes:

@@ -367,3 +367,18 @@ def test_the_api_refuses_hostile_files_with_a_sentence_not_a_500(operation, agen
     )
     assert response.status_code == 400
     assert response.json()["error"] == "cell_too_long"
+
+
+def test_title_lines_above_the_header_and_a_misaligned_row(operation, agencies):
+    data = spanish_excel_csv([
+        ["Folio", "Nombre", "Apellido Paterno", "Apellido Materno", "fecha_nacimiento", "sexo",
+         "Fecha de desaparición", "Municipio", "Observaciones"],
+        ["T-1", "Abril", "Olivas", "", "2009-01-01", "M", "", "", ""],
+        # an unquoted ';' in the name pushes every value one column right
+        ["T-2", "Hernández; Jesús", "Soto", "", "2009-01-01", "H", "", "", "nota"],
+    ], header=["LISTA DE MENORES NO LOCALIZADOS", "", "", "", "", "", "", "", ""])
+    batch = run_intake(operation, agencies["LCPD"], data, file_name="titulo.csv")
+    assert batch.reading["detected"]["header_row"] == 2
+    assert batch.new_children == 1
+    assert [(r["row"], r["record_id"]) for r in batch.rejected] == [(4, "T-2")]
+    assert "separator inside a value" in batch.rejected[0]["reason"]

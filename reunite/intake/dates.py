@@ -203,12 +203,13 @@ def _read_text(text: str, field: str, order: str | None) -> str:
 def _words(text: str, field: str) -> str:
     """A date with its month in words ("14 de marzo de 2008", "March 14, 2008"): no order
     question. The day and year must both be there; a month and year alone is partial."""
+    if not re.search(r"(?<!\d)\d{4}(?!\d)", text):
+        raise DomainError("invalid_date", f"'{text}' has no year written in full.", field)
     missing = dt.datetime(1, 1, 1)
     try:
-        parsed, _ = dateutil_parser.parse(text, parserinfo=_WORDS, default=missing,
-                                          fuzzy_with_tokens=True)
-        again, _ = dateutil_parser.parse(text, parserinfo=_WORDS, fuzzy_with_tokens=True,
-                                         default=dt.datetime(2, 2, 2))
+        # Not fuzzy: a word that is not a month or a joining word ("sometime") refuses the date.
+        parsed = dateutil_parser.parse(text, parserinfo=_WORDS, default=missing)
+        again = dateutil_parser.parse(text, parserinfo=_WORDS, default=dt.datetime(2, 2, 2))
     except (ValueError, OverflowError):
         raise DomainError("invalid_date", f"'{text}' is not a date.", field) from None
     if parsed.year != again.year or parsed.year < 1000:

@@ -387,3 +387,32 @@ def test_title_lines_above_the_header_and_a_misaligned_row(operation, agencies):
     assert batch.new_children == 1
     assert [(r["row"], r["record_id"]) for r in batch.rejected] == [(4, "T-2")]
     assert "separator inside a value" in batch.rejected[0]["reason"]
+
+
+def test_reading_has_a_time_budget(operation, agencies, settings):
+    settings.REUNITE_INTAKE_READ_SECONDS = 0
+    rows = b"".join(f"R-{i},Ana,Ruiz\n".encode() for i in range(1000))
+    with pytest.raises(DomainError) as refusal:
+        run_intake(operation, agencies["LCPD"], b"record_id,first_name,last_name\n" + rows,
+                   file_name="slow.csv")
+    assert refusal.value.code == "file_too_slow" and "split it" in refusal.value.detail
+
+
+def test_the_api_previews_without_writing(operation, agencies, client, cast):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    client.force_login(cast["coordinator"])
+    url = f"/api/v1/operations/{operation.pk}/intake"
+    data = spanish_excel_csv(AMBIGUOUS)
+    response = client.post(url, {"file": SimpleUploadedFile("b.csv", data), "source": "LCPD"})
+    assert response.status_code == 400 and response.json()["error"] == "date_order_needed"
+    response = client.post(url, {"file": SimpleUploadedFile("b.csv", data), "source": "LCPD",
+                                 "date_order": "dmy", "dry_run": "true"})
+    body = response.json()
+    assert response.status_code == 200 and body["dry_run"] is True
+    assert body["preview"][0]["dob"] == "2007-05-03"
+    assert body["detected"]["separator"] == "semicolon"
+    assert not Child.objects.exists()
+    response = client.post(url, {"file": SimpleUploadedFile("b.csv", data), "source": "LCPD",
+                                 "date_order": "dmy"})
+    assert response.status_code == 201 and response.json()["columns"]["mapped"]["sexo"] == "sex"

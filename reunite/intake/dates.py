@@ -110,7 +110,8 @@ def decide_order(values, chosen: str | None = None) -> DateOrder:
     for row, value in values:
         said = evidence(value)
         if said in proof:
-            proof[said].append(row)
+            if not proof[said] or proof[said][-1] != row:  # a row with two dates counts once
+                proof[said].append(row)
         elif said == "either":
             either.append((row, value))
     if proof[DMY] and proof[MDY]:

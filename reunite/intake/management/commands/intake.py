@@ -118,6 +118,8 @@ class Command(BaseCommand):
         for key in ("encoding", "separator", "sheet", "header_row"):
             if detected.get(key):
                 said.append(f"{key.replace('_', ' ')} {detected[key]}")
+        if detected.get("record_id_from"):
+            said.append(f"record_id from the column {detected['record_id_from']} (NCIC number)")
         order = detected.get("date_order") or {}
         if order.get("order"):
             proof = order.get("proof_rows") or []

@@ -169,6 +169,8 @@ class IntakeSummary(serializers.Serializer):
     dry_run = serializers.BooleanField(required=False, help_text="Present (true) on a dry run")
     accepted = serializers.IntegerField(required=False,
                                         help_text="Dry run: the rows that would go in")
+    already_imported = serializers.BooleanField(
+        required=False, help_text="Dry run: this file was imported before; nothing would change")
     preview = serializers.ListField(
         child=serializers.DictField(), required=False,
         help_text="Dry run: the first rows as they would be stored, each with its row number")

@@ -303,6 +303,8 @@ def run_intake(
             warnings=previous.warnings, reading=previous.reading,
         )
         again.preview = []
+        again.accepted = again.unchanged
+        again.already_imported = True
         return again
     table = read_file(data, fmt, sheet=sheet)
     agencies = list(Agency.objects.values_list("code", "ori"))

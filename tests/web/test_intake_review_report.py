@@ -85,6 +85,8 @@ def test_the_preview_writes_nothing_and_the_import_reads_the_kept_file(as_user, 
     assert Child.objects.filter(first_name="Ximena").exists()
     again = _confirm(client, operation, data).content.decode()  # the kept copy is gone
     assert "upload it again" in again
+    resent = _preview(client, operation, data).content.decode()
+    assert "importing it again changes nothing" in resent
 
 
 def test_a_file_whose_dates_read_both_ways_asks_for_the_order(as_user, operation):

@@ -43,6 +43,7 @@ class IntakeView(ApiView):
         if data.get("dry_run"):
             return Response({
                 **batch.report(), "dry_run": True, "accepted": batch.accepted,
+                "already_imported": getattr(batch, "already_imported", False),
                 "preview": batch.preview,
             }, status=status.HTTP_200_OK)
         # A file received before creates no batch: nothing was created, so 200 rather than 201.

@@ -95,11 +95,15 @@ class Command(BaseCommand):
                 "columns": batch.reading.get("columns", {}),
                 "detected": batch.reading.get("detected", {}),
                 "preview": batch.preview,
+                "already_imported": getattr(batch, "already_imported", False),
             }
             self.stdout.write(json.dumps(report, ensure_ascii=False))
             return
         self.stdout.write(f"Dry run: nothing was written. {path.name}: {batch.rows} rows, "
                           f"{accepted} would go in, {len(batch.rejected)} rejected.")
+        if getattr(batch, "already_imported", False):
+            self.stdout.write("This file was imported before: importing it again changes "
+                              "nothing.")
         self._reading(batch)
         if batch.preview:
             self.stdout.write(f"The first {len(batch.preview)} rows as they would be stored:")

@@ -29,6 +29,7 @@ from reunite.children.services import (
     refresh_search_text,
 )
 from reunite.core.errors import DomainError
+from reunite.core.uploads import Budget
 from reunite.intake.dates import decide_order
 from reunite.intake.fields import Reading, clean_row, sex_codes, soft_warnings
 from reunite.intake.headers import DATE_FIELDS, ColumnMap, map_columns
@@ -102,7 +103,8 @@ def _settle_file(table: Table, columns: ColumnMap, date_order: str | None) -> tu
 
 
 def check_table(table: Table, agency_codes: set[str], *, date_order: str | None = None,
-                oris: dict[str, str] | None = None, list_date=None) -> Checked:
+                oris: dict[str, str] | None = None, list_date=None,
+                budget: Budget | None = None) -> Checked:
     """Check every row of a file read by `read_file`.
 
     A row is refused only when it has no record id, no name, or a value that cannot be read
@@ -118,7 +120,9 @@ def check_table(table: Table, agency_codes: set[str], *, date_order: str | None 
     warnings: list[dict] = []
     seen: set[str] = set()
     first_row_of: dict[str, tuple[int, str]] = {}
-    for number, raw in table.rows:
+    for index, (number, raw) in enumerate(table.rows, start=1):
+        if budget is not None and index % 1000 == 0:
+            budget.check_time()
         canonical = columns.canonical(raw)
         if "record_id_from" in settled:
             canonical["record_id"] = canonical.get("ncic_nic", "")
@@ -306,11 +310,13 @@ def run_intake(
         again.accepted = again.unchanged
         again.already_imported = True
         return again
-    table = read_file(data, fmt, sheet=sheet)
+    budget = Budget()  # one clock for reading and checking the file
+    table = read_file(data, fmt, sheet=sheet, budget=budget)
     agencies = list(Agency.objects.values_list("code", "ori"))
     checked = check_table(
         table, {code for code, _ in agencies}, date_order=date_order,
         oris={ori.upper(): code for code, ori in agencies if ori}, list_date=received_on,
+        budget=budget,
     )
     good, rejected = checked.good, checked.rejected
     total = len(good)

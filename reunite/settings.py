@@ -158,6 +158,16 @@ FILE_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024
 DATA_UPLOAD_MAX_NUMBER_FILES = 10
 DATA_UPLOAD_MAX_NUMBER_FIELDS = 2000
 REUNITE_MAX_UPLOAD_BYTES = env_int("REUNITE_MAX_UPLOAD_BYTES", 25 * 1024 * 1024)
+# Bounds on a list before and while it is read (reunite.core.uploads): one path for page, API, CLI.
+# A workbook's parts once unzipped; its declared and actual rows and columns; one cell's length
+# (Excel's own limit); and the seconds reading and checking may take.
+REUNITE_INTAKE_MAX_EXPANDED_BYTES = env_int("REUNITE_INTAKE_MAX_EXPANDED_BYTES", 200 * 1024 * 1024)
+REUNITE_INTAKE_MAX_ROWS = env_int("REUNITE_INTAKE_MAX_ROWS", 200_000)
+REUNITE_INTAKE_MAX_COLUMNS = env_int("REUNITE_INTAKE_MAX_COLUMNS", 200)
+REUNITE_INTAKE_MAX_CELL_CHARS = env_int("REUNITE_INTAKE_MAX_CELL_CHARS", 32_767)
+REUNITE_INTAKE_READ_SECONDS = env_int("REUNITE_INTAKE_READ_SECONDS", 60)
+# An operator's own header spellings (CSV "field,header"), added to reunite/intake/headers.csv.
+REUNITE_INTAKE_HEADERS = env_str("REUNITE_INTAKE_HEADERS", "")
 # PFIF record ids are "domain/local-id": the domain names the repository that issued them.
 REUNITE_PFIF_DOMAIN = env_str("REUNITE_PFIF_DOMAIN", "reunite.local")
 

@@ -134,6 +134,15 @@ class IntakeInput(serializers.Serializer):
     file = serializers.FileField()
     source = text("Code of the agency that sent the list")
     format = text(_one_of(FORMATS) + " Default: from the file name.", required=False)
+    date_order = serializers.ChoiceField(
+        choices=["dmy", "mdy"], required=False,
+        help_text="dmy (DD/MM/YYYY) or mdy (MM/DD/YYYY): needed only for a file whose dates all "
+                  "read both ways; the file's own values decide otherwise.")
+    sheet = text("The workbook sheet to read (default: the first with a header row)",
+                 required=False)
+    dry_run = serializers.BooleanField(
+        required=False, default=False,
+        help_text="Read and check the file and answer what would be stored; write nothing.")
 
 
 class RejectedRow(serializers.Serializer):
@@ -143,6 +152,13 @@ class RejectedRow(serializers.Serializer):
     reason = serializers.CharField()
 
 
+class ColumnsRead(serializers.Serializer):
+    mapped = serializers.DictField(child=serializers.CharField(),
+                                   help_text="{header as in the file: intake field}")
+    ignored = serializers.ListField(child=serializers.CharField(),
+                                    help_text="Headers kept only in the source record")
+
+
 class IntakeSummary(serializers.Serializer):
     rows = serializers.IntegerField()
     new_children = serializers.IntegerField()
@@ -150,3 +166,16 @@ class IntakeSummary(serializers.Serializer):
     review = serializers.IntegerField()
     unchanged = serializers.IntegerField(help_text="Rows already received: left alone")
     rejected = RejectedRow(many=True)
+    warnings = RejectedRow(many=True, help_text="Accepted rows with something odd about them")
+    columns = ColumnsRead(help_text="How the file's headers were read")
+    detected = serializers.DictField(
+        help_text="What was detected: format, encoding, separator, sheet, header_row, "
+                  "date_order {order, source, proof_rows}, sex_codes {column, read_as}")
+    dry_run = serializers.BooleanField(required=False, help_text="Present (true) on a dry run")
+    accepted = serializers.IntegerField(required=False,
+                                        help_text="Dry run: the rows that would go in")
+    already_imported = serializers.BooleanField(
+        required=False, help_text="Dry run: this file was imported before; nothing would change")
+    preview = serializers.ListField(
+        child=serializers.DictField(), required=False,
+        help_text="Dry run: the first rows as they would be stored, each with its row number")

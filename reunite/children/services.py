@@ -120,8 +120,10 @@ def attach_identifiers(child: Child, record: dict, agency: Agency, opened_on=Non
         entering = named or agency
         NCICEntry.objects.create(
             child=child, nic=nic, status=record.get("ncic_status") or NCICEntry.Status.ACTIVE,
+            category=record.get("ncic_category") or NCICEntry.Category.EMJ,
             entering_agency=entering if entering.is_law_enforcement else None,
-            entered_on=_full_day(record, "date_last_contact"),
+            entered_on=(_full_day(record, "ncic_entered_on")
+                        or _full_day(record, "date_last_contact")),
         )
     case_number = record.get("local_case_number")
     if case_number:

@@ -4,7 +4,12 @@ Pages and API call `check_upload` before reading a file, so an archive, an execu
 too large for the server never reaches the intake readers.
 """
 
+import codecs
+import io
+import re
+import time
 import zipfile
+from dataclasses import dataclass
 from pathlib import Path
 
 from django.conf import settings
@@ -35,25 +40,37 @@ def _looks_like(kind: str, uploaded_file, head: bytes) -> bool:
             return False
         finally:
             uploaded_file.seek(0)
-    if b"\x00" in head:  # text formats carry no NUL bytes; binaries do
+    if head.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+        text = head[2:].decode("utf-16-le" if head.startswith(codecs.BOM_UTF16_LE)
+                               else "utf-16-be", "ignore")
+    elif b"\x00" in head:  # text formats carry no NUL bytes; binaries do
         return False
-    try:
-        text = head.decode("utf-8-sig")
-    except UnicodeDecodeError as exc:
-        # A multi-byte character cut at the sniff boundary is still text.
-        if exc.start < len(head) - 4:
+    else:
+        # Text in any of the 8-bit encodings agencies use (Windows-1252, Latin-1, UTF-8) has
+        # next to no control characters; the intake reader detects which encoding it is.
+        controls = sum(1 for byte in head if byte < 0x20 and byte not in b"\t\r\n\f")
+        if controls > len(head) // 100:
             return False
-        text = head[: exc.start].decode("utf-8-sig")
+        text = head.decode("latin-1")
     if kind == "xml":
-        return text.lstrip().startswith("<")
+        return text.lstrip("\ufeff\xef\xbb\xbf \t\r\n").startswith("<")
     return True
 
 
-def check_upload(uploaded_file) -> str:
+class UploadTooLarge(DomainError):
+    status = 413
+
+
+_KIND_OF_FORMAT = {"csv": "csv", "xlsx": "xlsx", "pfif": "xml"}
+
+
+def check_upload(uploaded_file, fmt: str | None = None) -> str:
     """Refuse a file that is too large or not CSV/XLSX/XML; return its kind ("csv", "xlsx", "xml").
 
-    The type is judged by the name's suffix and by the content (an .xlsx must be a real Office
-    archive, a .csv or .xml must be text), so renaming a file does not get it through.
+    The type is judged by the name's suffix (or the format the user named) and by the content
+    (an .xlsx must be a real Office archive, a .csv or .xml must be text), so renaming a file
+    does not get it through. Pages, API and CLI all call this before reading a list; the readers
+    then bound what is inside (reunite.core.uploads.Budget).
     """
     limit = settings.REUNITE_MAX_UPLOAD_BYTES
     size = getattr(uploaded_file, "size", None)
@@ -62,13 +79,13 @@ def check_upload(uploaded_file) -> str:
         size = uploaded_file.tell()
         uploaded_file.seek(0)
     if size > limit:
-        raise DomainError(
+        raise UploadTooLarge(
             "upload_too_large",
             f"The file is {size:,} bytes; uploads are limited to {limit:,} bytes.",
             "file",
         )
     name = getattr(uploaded_file, "name", "") or ""
-    kind = ALLOWED_SUFFIXES.get(Path(name).suffix.lower())
+    kind = _KIND_OF_FORMAT.get(fmt or "") or ALLOWED_SUFFIXES.get(Path(name).suffix.lower())
     if kind is None:
         raise DomainError(
             "upload_type", "Only CSV, XLSX and XML (PFIF) files can be uploaded.", "file"
@@ -78,3 +95,127 @@ def check_upload(uploaded_file) -> str:
             "upload_type", f"The file's content is not {kind.upper()} as its name says.", "file"
         )
     return kind
+
+
+# ---------------------------------------------------------------------------------------------
+# Bounds on a list's content, checked before and while it is parsed. The readers call these for
+# every file, whether it came from the page, the API or the CLI, so all three refuse alike.
+
+
+@dataclass(frozen=True)
+class Limits:
+    file_bytes: int
+    expanded_bytes: int
+    rows: int
+    columns: int
+    cell_chars: int
+    seconds: float
+
+    @classmethod
+    def from_settings(cls) -> "Limits":
+        return cls(
+            file_bytes=settings.REUNITE_MAX_UPLOAD_BYTES,
+            expanded_bytes=settings.REUNITE_INTAKE_MAX_EXPANDED_BYTES,
+            rows=settings.REUNITE_INTAKE_MAX_ROWS,
+            columns=settings.REUNITE_INTAKE_MAX_COLUMNS,
+            cell_chars=settings.REUNITE_INTAKE_MAX_CELL_CHARS,
+            seconds=settings.REUNITE_INTAKE_READ_SECONDS,
+        )
+
+
+class Budget:
+    """The limits for one file and the clock it is read against."""
+
+    def __init__(self, limits: Limits | None = None):
+        self.limits = limits or Limits.from_settings()
+        self.deadline = time.monotonic() + self.limits.seconds
+
+    def check_size(self, size: int) -> None:
+        if size > self.limits.file_bytes:
+            raise UploadTooLarge(
+                "upload_too_large",
+                f"The file is {size:,} bytes; lists are limited to {self.limits.file_bytes:,} "
+                "bytes.", "file",
+            )
+
+    def check_time(self) -> None:
+        if time.monotonic() > self.deadline:
+            raise DomainError(
+                "file_too_slow",
+                f"Reading the file took longer than {self.limits.seconds:g} seconds, the limit: "
+                "split it into smaller files.", "file",
+            )
+
+    def check_rows(self, count: int) -> None:
+        if count > self.limits.rows:
+            raise DomainError(
+                "too_many_rows",
+                f"The file has more than {self.limits.rows:,} rows, the limit: split it into "
+                "smaller files.", "file",
+            )
+
+    def check_columns(self, count: int) -> None:
+        if count > self.limits.columns:
+            raise DomainError(
+                "too_many_columns",
+                f"The file has {count:,} columns; the limit is {self.limits.columns:,}.", "file",
+            )
+
+    def check_cell(self, value: str, row: int, column: str) -> None:
+        if len(value) > self.limits.cell_chars:
+            raise DomainError(
+                "cell_too_long",
+                f"Row {row}, column '{column}' holds {len(value):,} characters; a cell may hold "
+                f"at most {self.limits.cell_chars:,}.", "file",
+            )
+
+    def check_workbook(self, data: bytes) -> None:
+        """Refuse a workbook by what its archive declares, before any XML in it is parsed.
+
+        A few kilobytes can declare a million-row sheet or unzip to gigabytes; both are seen
+        from the archive's directory and each sheet's <dimension> without reading the cells.
+        """
+        try:
+            archive = zipfile.ZipFile(io.BytesIO(data))
+        except zipfile.BadZipFile:
+            raise DomainError(
+                "invalid_file", "This is not an Excel workbook (.xlsx) that can be read.", "file"
+            ) from None
+        with archive:
+            expanded = sum(info.file_size for info in archive.infolist())
+            if expanded > self.limits.expanded_bytes:
+                raise DomainError(
+                    "workbook_too_large",
+                    f"The workbook unpacks to {expanded:,} bytes; the limit is "
+                    f"{self.limits.expanded_bytes:,} bytes.", "file",
+                )
+            for info in archive.infolist():
+                if not _SHEET_PART.match(info.filename):
+                    continue
+                with archive.open(info) as part:
+                    head = part.read(_DIMENSION_BYTES).decode("utf-8", "replace")
+                found = _DIMENSION.search(head)
+                if not found:
+                    continue
+                rows = int(found.group("row"))
+                columns = _column_number(found.group("col"))
+                if rows - 1 > self.limits.rows:
+                    raise DomainError(
+                        "too_many_rows",
+                        f"A sheet of the workbook declares {rows:,} rows; the limit is "
+                        f"{self.limits.rows:,}: delete the empty rows below the list, or split "
+                        "it.", "file",
+                    )
+                self.check_columns(columns)
+
+
+_SHEET_PART = re.compile(r"^xl/worksheets/[^/]+\.xml$")
+_DIMENSION = re.compile(r'<(?:\w+:)?dimension\s+ref="[A-Z]*\d*:?(?P<col>[A-Z]+)(?P<row>\d+)"')
+_DIMENSION_BYTES = 4096
+
+
+def _column_number(letters: str) -> int:
+    number = 0
+    for letter in letters:
+        number = number * 26 + (ord(letter) - ord("A") + 1)
+    return number

@@ -4,13 +4,15 @@
 """
 
 import datetime as dt
+from dataclasses import dataclass
 
 from unidecode import unidecode
 
-from reunite.children.models import RISK_FACTORS, Classification, Custody
-from reunite.core.dates import PartialDate, as_partial, parse_date
+from reunite.children.models import RISK_FACTORS, Classification, Custody, NCICEntry
 from reunite.core.errors import DomainError
 from reunite.core.validation import country_code
+from reunite.intake.dates import earliest, latest, read_date
+from reunite.intake.headers import field_for, header_key
 
 COLUMNS = [
     "record_id", "first_name", "middle_name", "last_name", "second_last_name", "aliases", "sex",
@@ -19,39 +21,18 @@ COLUMNS = [
     "last_seen_country", "classification", "ncic_nic", "ncic_status", "local_agency",
     "local_case_number", "local_case_status", "guardian_name", "custody", "risk_factors",
 ]
-
-ALIASES = {
-    "id": "record_id", "source_id": "record_id", "record": "record_id", "recordid": "record_id",
-    "first": "first_name", "given_name": "first_name", "firstname": "first_name",
-    "nombre": "first_name",
-    "middle": "middle_name", "middlename": "middle_name",
-    "last": "last_name", "surname": "last_name", "family_name": "last_name",
-    "lastname": "last_name", "paternal_surname": "last_name", "apellido_paterno": "last_name",
-    "second_surname": "second_last_name", "maternal_surname": "second_last_name",
-    "apellido_materno": "second_last_name", "second_lastname": "second_last_name",
-    "alias": "aliases", "aka": "aliases", "nicknames": "aliases",
-    "gender": "sex",
-    "date_of_birth": "dob", "birth_date": "dob", "birthdate": "dob", "fecha_de_nacimiento": "dob",
-    "rac": "race", "eth": "ethnicity", "hgt": "height", "wgt": "weight",
-    "eye": "eye_color", "eyes": "eye_color", "hai": "hair_color", "hair": "hair_color",
-    "smt": "marks", "scars_marks_tattoos": "marks",
-    "dlc": "date_last_contact", "last_contact": "date_last_contact",
-    "date_missing": "date_last_contact", "missing_since": "date_last_contact",
-    "zip": "postcode", "zip_code": "postcode", "postal_code": "postcode",
-    "city": "last_seen_city", "state": "last_seen_state", "country": "last_seen_country",
-    "nic": "ncic_nic", "ncic_number": "ncic_nic", "ncic": "ncic_nic",
-    "agency": "local_agency", "case_number": "local_case_number", "case_no": "local_case_number",
-    "oca": "local_case_number", "case_status": "local_case_status",
-    "guardian": "guardian_name", "risk": "risk_factors",
-}
+# Read from an NCIC extract when its columns are there; not part of the exported format.
+NCIC_COLUMNS = ["ncic_category", "ncic_entered_on", "ori"]
 
 SEX = {"m": "M", "male": "M", "f": "F", "female": "F", "x": "X", "u": "U", "unknown": "U",
-       "h": "M", "hombre": "M", "mujer": "F"}
+       "h": "M", "hombre": "M", "mujer": "F", "masculino": "M", "femenino": "F", "varon": "M",
+       "nino": "M", "nina": "F", "desconocido": "U", "no especificado": "U"}
 RACE = {"a": "A", "asian": "A", "b": "B", "black": "B", "i": "I", "indian": "I",
         "american indian": "I", "native american": "I", "w": "W", "white": "W", "u": "U",
         "unknown": "U"}
 ETHNICITY = {"h": "H", "hispanic": "H", "n": "N", "non-hispanic": "N", "not hispanic": "N",
-             "u": "U", "unknown": "U"}
+             "u": "U", "unknown": "U", "hispano": "H", "hispana": "H", "latino": "H",
+             "latina": "H", "no hispano": "N", "no hispana": "N", "desconocido": "U"}
 EYE = {"BLK": "black", "BLU": "blue", "BRO": "brown", "GRN": "green", "GRY": "gray",
        "HAZ": "hazel", "MAR": "maroon", "PNK": "pink", "MUL": "multicolored", "XXX": "unknown"}
 HAIR = {"BAL": "bald", "BLK": "black", "BLN": "blond", "BLU": "blue", "BRO": "brown",
@@ -62,11 +43,21 @@ WORD_SYNONYMS = {"blonde": "blond", "grey": "gray", "auburn": "red", "cafe": "br
                  "rubio": "blond", "pelirrojo": "red"}
 NCIC_STATUS = ("active", "cleared", "cancelled")
 CASE_STATUS = ("open", "closed")
+# Spanish and US spellings of the status words, read as the intake format's own.
+STATUS_WORDS = {"canceled": "cancelled", "activo": "active", "activa": "active",
+                "cancelado": "cancelled", "cancelada": "cancelled", "abierto": "open",
+                "abierta": "open", "cerrado": "closed", "cerrada": "closed",
+                "tutor": "guardian"}
+NCIC_CATEGORIES = tuple(NCICEntry.Category.values)
+# Computed once: Django's choices classes build these lists on every access.
+CLASSIFICATIONS = tuple(Classification.values)
+CUSTODIES = tuple(Custody.values)
+RISK_FACTOR_CODES = tuple(RISK_FACTORS)
 
 
 def canonical_header(name: str) -> str:
-    key = unidecode(str(name or "")).strip().lower().replace(" ", "_").replace("-", "_")
-    return ALIASES.get(key, key)
+    """The intake field a header names (see headers.csv), or the header reduced to a key."""
+    return field_for(name) or header_key(name)
 
 
 def _text(value) -> str:
@@ -80,7 +71,7 @@ def _text(value) -> str:
 def _lookup(table: dict, value: str, field: str, what: str) -> str:
     if not value:
         return ""
-    found = table.get(value.lower())
+    found = table.get(unidecode(value).strip().lower())
     if found is None:
         raise DomainError(
             f"invalid_{field}", f"'{value}' is not a known {what}.", field
@@ -110,6 +101,7 @@ def _one_of(value: str, options, field: str, what: str) -> str:
     if not value:
         return ""
     key = value.strip().lower().replace(" ", "_").replace("-", "_")
+    key = STATUS_WORDS.get(unidecode(key), key)
     if key not in options:
         raise DomainError(
             f"invalid_{field}", f"'{value}' is not a known {what}: use {', '.join(options)}.",
@@ -122,35 +114,106 @@ def _list(value: str) -> list[str]:
     return [part.strip() for part in value.split(";") if part.strip()]
 
 
-def _date(value, field: str, today: dt.date) -> str:
-    partial = PartialDate.from_iso(value) if isinstance(value, str) else None
-    if partial is not None and partial.precision != "day":
-        # A year or a year and month (PFIF 1.4 `date_of_birth` 1970-01): kept as partial.
-        if partial.earliest() > today:
-            raise DomainError("invalid_date", f"{field} {partial} is in the future.", field)
-        if partial.year < 1900:
-            raise DomainError("invalid_date", f"{field} {partial} is too far back.", field)
-        return partial.iso()
-    day = parse_date(value, field)
-    if day is None:
+def _date(value, field: str, today: dt.date, order: str | None) -> str:
+    iso = read_date(value, field, order)
+    if not iso:
         return ""
-    if day > today:
-        raise DomainError("invalid_date", f"{field} {day.isoformat()} is in the future.", field)
-    if day.year < 1900:
-        raise DomainError("invalid_date", f"{field} {day.isoformat()} is too far back.", field)
-    return day.isoformat()
+    if earliest(iso) > today:
+        raise DomainError("invalid_date", f"{field} {iso} is in the future.", field)
+    if latest(iso).year < 1900:
+        raise DomainError("invalid_date", f"{field} {iso} is too far back.", field)
+    return iso
 
 
-def clean_row(raw: dict, today: dt.date | None = None) -> dict:
-    """Read one row (already keyed by canonical headers) into the intake format."""
+def _ncic_category(value: str) -> tuple[str, bool]:
+    """The NCIC message key (EMJ, EME, …); a fourth letter C is NCIC's caution flag."""
+    code = value.strip().upper()
+    if not code:
+        return "", False
+    caution = len(code) == 4 and code.endswith("C")
+    if caution:
+        code = code[:3]
+    if code not in NCIC_CATEGORIES:
+        raise DomainError(
+            "invalid_ncic_category",
+            f"'{value}' is not an NCIC missing-person message key: use "
+            f"{', '.join(NCIC_CATEGORIES)}.", "ncic_category",
+        )
+    return code, caution
+
+
+def _split_full_name(value: str) -> tuple[str, str, str]:
+    """NCIC's NAM: "LAST, FIRST MIDDLE". Without the comma the parts cannot be told apart."""
+    if "," not in value:
+        raise DomainError(
+            "invalid_full_name",
+            f"'{value}' cannot be split into surname and given names: write it LAST, FIRST "
+            "MIDDLE, or use separate name columns.", "full_name",
+        )
+    last, _, given = value.partition(",")
+    names = given.split()
+    return last.strip(), (names[0] if names else ""), " ".join(names[1:])
+
+
+@dataclass(frozen=True)
+class Reading:
+    """What was settled for the whole file before its rows are read."""
+
+    date_order: str | None = None
+    sex: dict | None = None  # the sex column's codes, when they differ from SEX (see sex_codes)
+
+
+def sex_codes(values) -> tuple[dict, str, str]:
+    """The sex column's code table, decided from all its values, its codes (H/M, M/F or H/M/F)
+    and a sentence saying so.
+
+    In a column that uses H (hombre), M means mujer; in one that uses F, M means male. A column
+    with H and F both leaves M unreadable.
+    """
+    keys = {unidecode(str(v)).strip().lower() for v in values if str(v or "").strip()}
+    spanish = bool(keys & {"h", "hombre"})
+    english = bool(keys & {"f", "female", "femenino"})
+    if spanish and english:
+        table = {**SEX, "m": None}
+        return table, "H/M/F", "H, M and F in one column: M cannot be read (hombre or mujer?)"
+    if spanish:
+        return {**SEX, "m": "F"}, "H/M", "H is hombre (M), M is mujer (F)"
+    return dict(SEX), "M/F", "M is male, F is female"
+
+
+def _sex(value: str, table: dict) -> str:
+    if not value:
+        return "U"
+    key = unidecode(value).strip().lower()
+    if key in table and table[key] is None:
+        raise DomainError(
+            "invalid_sex",
+            f"'{value}' cannot be read in a column that uses H and F both: write H/M or M/F.",
+            "sex",
+        )
+    return _lookup(table, value, "sex", "sex (M, F, X or U; H/M in Spanish)") or "U"
+
+
+def clean_row(raw: dict, today: dt.date | None = None, reading: Reading | None = None) -> dict:
+    """Read one row (already keyed by intake field) into the intake format.
+
+    Raises DomainError for the two reasons a row is refused (DESIGN.md §5): no record id or name,
+    or a value that cannot be read. Anything merely odd is left to `soft_warnings`.
+    """
     today = today or dt.date.today()
+    reading = reading or Reading()
     row = {key: _text(value) if not isinstance(value, dt.date) else value
            for key, value in raw.items()}
     record_id = row.get("record_id", "")
     if not record_id:
         raise DomainError("required", "Every row needs a record_id.", "record_id")
+    if row.get("full_name") and not (row.get("first_name") or row.get("last_name")):
+        row["last_name"], row["first_name"], middle = _split_full_name(row["full_name"])
+        row["middle_name"] = row.get("middle_name") or middle
     if not (row.get("first_name") or row.get("last_name")):
         raise DomainError("required", "A row needs at least a first or a last name.", "first_name")
+    order = reading.date_order
+    category, caution = _ncic_category(row.get("ncic_category", ""))
     clean = {
         "record_id": record_id,
         "first_name": row.get("first_name", ""),
@@ -158,8 +221,8 @@ def clean_row(raw: dict, today: dt.date | None = None) -> dict:
         "last_name": row.get("last_name", ""),
         "second_last_name": row.get("second_last_name", ""),
         "aliases": _list(row.get("aliases", "")),
-        "sex": _lookup(SEX, row.get("sex", ""), "sex", "sex (M, F, X or U)") or "U",
-        "dob": _date(row.get("dob"), "dob", today),
+        "sex": _sex(row.get("sex", ""), reading.sex or SEX),
+        "dob": _date(row.get("dob"), "dob", today, order),
         "race": _lookup(RACE, row.get("race", ""), "race", "NCIC race code (A, B, I, W, U)"),
         "ethnicity": _lookup(ETHNICITY, row.get("ethnicity", ""), "ethnicity",
                              "ethnicity code (H, N, U)"),
@@ -168,39 +231,73 @@ def clean_row(raw: dict, today: dt.date | None = None) -> dict:
         "eye_color": _color(EYE, row.get("eye_color", ""), "eye_color"),
         "hair_color": _color(HAIR, row.get("hair_color", ""), "hair_color"),
         "marks": row.get("marks", ""),
-        "date_last_contact": _date(row.get("date_last_contact"), "date_last_contact", today),
+        "date_last_contact": _date(row.get("date_last_contact"), "date_last_contact", today,
+                                   order),
         "address": row.get("address", ""),
         "postcode": row.get("postcode", ""),
         "last_seen_city": row.get("last_seen_city", ""),
         "last_seen_state": row.get("last_seen_state", ""),
         "last_seen_country": country_code(row.get("last_seen_country", ""), "last_seen_country",
                                           default=""),
-        "classification": _one_of(row.get("classification", ""), Classification.values,
+        "classification": _one_of(row.get("classification", ""), CLASSIFICATIONS,
                                   "classification", "classification"),
         "ncic_nic": row.get("ncic_nic", "").upper().replace(" ", ""),
         "ncic_status": _one_of(row.get("ncic_status", ""), NCIC_STATUS, "ncic_status",
                                "NCIC status"),
+        "ncic_category": category,
+        "ncic_entered_on": _date(row.get("ncic_entered_on"), "ncic_entered_on", today, order),
+        "ori": row.get("ori", "").upper().replace(" ", ""),
         "local_agency": row.get("local_agency", "").upper(),
         "local_case_number": row.get("local_case_number", ""),
         "local_case_status": _one_of(row.get("local_case_status", ""), CASE_STATUS,
                                      "local_case_status", "local case status"),
         "guardian_name": row.get("guardian_name", ""),
-        "custody": _one_of(row.get("custody", ""), Custody.values, "custody", "custody"),
+        "custody": _one_of(row.get("custody", ""), CUSTODIES, "custody", "custody"),
         "risk_factors": [
-            _one_of(item, list(RISK_FACTORS), "risk_factors", "risk factor")
+            _one_of(item, RISK_FACTOR_CODES, "risk_factors", "risk factor")
             for item in _list(row.get("risk_factors", ""))
         ],
     }
-    born, contact = as_partial(clean["dob"]), as_partial(clean["date_last_contact"])
-    if born and contact and contact.latest() < born.earliest():
-        raise DomainError(
-            "invalid_date", "date_last_contact is before the date of birth.", "date_last_contact"
-        )
-    if clean["ncic_status"] and not clean["ncic_nic"]:
-        raise DomainError("required", "ncic_status is given without an ncic_nic.", "ncic_nic")
-    if clean["local_case_status"] and not clean["local_case_number"]:
-        raise DomainError(
-            "required", "local_case_status is given without a local_case_number.",
-            "local_case_number",
-        )
+    if caution:
+        clean["ncic_caution"] = True
     return clean
+
+
+def soft_warnings(record: dict, on: dt.date) -> list[tuple[str, str]]:
+    """What is odd about an accepted row, as (field, reason): reported, never a refusal.
+
+    `on` is the list's date: a child who was already 18 then is worth a second look.
+    """
+    found = []
+    if record["ncic_status"] and not record["ncic_nic"]:
+        found.append(("ncic_nic", f"ncic_status is '{record['ncic_status']}' but no ncic_nic is "
+                                  "given: no NCIC entry is recorded; the status is kept in the "
+                                  "source record."))
+    if (record.get("ncic_category") or record.get("ncic_entered_on")) and not record["ncic_nic"]:
+        found.append(("ncic_nic", "an NCIC message key or entry date is given without an "
+                                  "ncic_nic: kept in the source record only."))
+    if record.get("ncic_caution"):
+        found.append(("ncic_category", "the NCIC entry carries the caution flag (message key "
+                                       "ending in C)."))
+    if record["ncic_status"] in ("cleared", "cancelled"):
+        found.append(("ncic_status", f"the NCIC entry is {record['ncic_status']} on a list of "
+                                     "missing children."))
+    if record["local_case_status"] and not record["local_case_number"]:
+        found.append(("local_case_number", "local_case_status is given without a "
+                                           "local_case_number: no local case is recorded; the "
+                                           "status is kept in the source record."))
+    if record["local_case_status"] == "closed":
+        found.append(("local_case_status", "the local case is marked closed on a list of "
+                                           "missing children."))
+    dob, contact = record["dob"], record["date_last_contact"]
+    if dob and contact and latest(contact) < earliest(dob):
+        found.append(("date_last_contact", f"date_last_contact {contact} is before the date of "
+                                           f"birth {dob}."))
+    if dob:
+        youngest_on = latest(dob)
+        age = on.year - youngest_on.year - ((on.month, on.day) < (youngest_on.month,
+                                                                  youngest_on.day))
+        if age >= 18:
+            found.append(("dob", f"born {dob}: {age} or older on {on.isoformat()}, the list's "
+                                 "date, so no longer a minor."))
+    return found

@@ -27,6 +27,11 @@ class ImportBatch(models.Model):
     rejected = models.JSONField(default=list, blank=True)
     # PFIF notes put on timelines: {added, leads, unchanged}; empty for files without notes.
     notes = models.JSONField(default=dict, blank=True)
+    # Accepted rows with something odd about them: [{row, record_id, field, reason}].
+    warnings = models.JSONField(default=list, blank=True)
+    # How the file was read: {"detected": {format, encoding, separator, sheet, date_order, …},
+    # "columns": {"mapped": {header: field}, "ignored": [header]}}.
+    reading = models.JSONField(default=dict, blank=True)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )
@@ -47,4 +52,15 @@ class ImportBatch(models.Model):
             "review": self.review,
             "rejected": self.rejected,
             **({"notes": self.notes} if self.notes else {}),
+        }
+
+    def report(self) -> dict:
+        """The contract's five keys, then what else an import tells: rows left alone, warnings,
+        the column mapping and what was detected in the file."""
+        return {
+            **self.summary(),
+            "unchanged": self.unchanged,
+            "warnings": self.warnings,
+            "columns": self.reading.get("columns", {}),
+            "detected": self.reading.get("detected", {}),
         }

@@ -1,6 +1,8 @@
 """`run_intake`: one agency's list into one operation, atomically and idempotently.
 
-1. Read the file and check every row (bad rows are rejected with row, field and reason).
+1. Read the file within its bounds, map its columns, settle its date order, and check every row:
+   a row is rejected (with row, field and reason) only for no id, no name or an unreadable value;
+   anything else odd is a warning.
 2. Rows that are exact copies are one record; a row already received is left alone.
 3. Rules settle what they can: the same agency record id, NCIC number or agency case number is the
    same child.
@@ -11,6 +13,7 @@
 5. Every child named is put on the operation's list. One transaction: all of it or none.
 """
 
+import datetime as dt
 import hashlib
 import json
 from collections.abc import Callable
@@ -29,18 +32,22 @@ from reunite.children.services import (
     update_from_record,
 )
 from reunite.core.errors import DomainError
+from reunite.core.uploads import Budget
 from reunite.intake import identity
-from reunite.intake.fields import canonical_header, clean_row
+from reunite.intake.dates import decide_order
+from reunite.intake.fields import Reading, clean_row, sex_codes, soft_warnings
+from reunite.intake.headers import DATE_FIELDS, ColumnMap, map_columns
 from reunite.intake.matching import find_candidates
 from reunite.intake.models import ImportBatch
 from reunite.intake.notes import import_notes
-from reunite.intake.pfif import AGE, EXPIRY_DATE, SOURCE_DATE, parse_pfif_date, read_pfif
-from reunite.intake.readers import FORMATS, guess_format, read_rows
+from reunite.intake.pfif import AGE, EXPIRY_DATE, SOURCE_DATE, parse_pfif_date
+from reunite.intake.readers import FORMATS, Table, guess_format, read_file
 from reunite.operations.models import Operation
 from reunite.operations.services import put_on_list
 
 Progress = Callable[[str, int, int], None]
 RULE_JOINS = (SourceRecord.MatchedBy.NCIC, SourceRecord.MatchedBy.LOCAL_CASE)
+PREVIEW_ROWS = 10
 
 
 @dataclass
@@ -61,13 +68,14 @@ def _hash(raw: dict) -> str:
     return hashlib.sha256(text.encode()).hexdigest()
 
 
-def _canonical(raw: dict) -> dict:
-    row: dict = {}
-    for header, value in raw.items():
-        key = canonical_header(header)
-        if key not in row or (row[key] in ("", None) and value not in ("", None)):
-            row[key] = value
-    return row
+@dataclass
+class Checked:
+    """A file's rows checked: the good ones, the refused ones, the warnings, and how it was read."""
+
+    good: list[_Row]
+    rejected: list[dict]
+    warnings: list[dict]
+    reading: dict
 
 
 def _field_lengths() -> dict[str, int]:
@@ -98,15 +106,67 @@ def _check_lengths(record: dict) -> None:
             )
 
 
-def check_rows(rows, agency_codes: set[str]) -> tuple[list[_Row], list[dict]]:
-    """Clean every row; return the good ones (exact copies folded) and the rejections."""
+def _problem(number: int, record_id, field_name: str, reason: str) -> dict:
+    return {"row": number, "record_id": str(record_id or ""), "field": field_name,
+            "reason": reason}
+
+
+def _settle_file(table: Table, columns: ColumnMap, date_order: str | None) -> tuple[Reading, dict]:
+    """What is decided once for the whole file: the date order and the sex column's codes."""
+    mapped = {field_name: header for header, field_name in columns.mapped.items()}
+    settled: dict = {}
+    if "record_id" not in mapped and "ncic_nic" in mapped:
+        # An NCIC extract: the NIC is the record's own id.
+        settled["record_id_from"] = mapped["ncic_nic"]
+    elif "record_id" not in mapped and table.format != "pfif":
+        raise DomainError(
+            "no_record_id_column",
+            "No column holds the record id: the headers are "
+            f"{', '.join(repr(h) for h in table.headers)}. Name it record_id (or folio, "
+            "expediente, id…), or add its spelling to the headers file.", "file",
+        )
+    readable = [(n, raw) for n, raw in table.rows if n not in table.malformed]
+    dates = [(number, raw.get(mapped[f])) for number, raw in readable for f in DATE_FIELDS
+             if f in mapped]
+    order = decide_order(dates, date_order)
+    settled["date_order"] = order.as_dict()
+    sex = None
+    if "sex" in mapped:
+        sex, codes, said = sex_codes(raw.get(mapped["sex"]) for _, raw in readable)
+        settled["sex_codes"] = {"column": mapped["sex"], "codes": codes, "read_as": said}
+    return Reading(date_order=order.order, sex=sex), settled
+
+
+def check_table(table: Table, agency_codes: set[str], *, date_order: str | None = None,
+                oris: dict[str, str] | None = None, list_date=None,
+                budget: Budget | None = None) -> Checked:
+    """Check every row of a file read by `read_file`.
+
+    A row is refused only when it has no record id, no name, or a value that cannot be read
+    (DESIGN.md §5); anything odd about an accepted row is a warning. Exact copies are one row.
+    """
+    columns = map_columns(table.headers)
+    reading, settled = _settle_file(table, columns, date_order)
+    today = dt.date.today()
+    on = list_date or today
+    oris = oris or {}
     good: list[_Row] = []
     rejected: list[dict] = []
+    warnings: list[dict] = []
     seen: set[str] = set()
-    for number, raw in rows:
-        canonical = _canonical(raw)
+    first_row_of: dict[str, tuple[int, str]] = {}
+    for index, (number, raw) in enumerate(table.rows, start=1):
+        if budget is not None and index % 1000 == 0:
+            budget.check_time()
+        canonical = columns.canonical(raw)
+        if "record_id_from" in settled:
+            canonical["record_id"] = canonical.get("ncic_nic", "")
+        if number in table.malformed:
+            rejected.append(_problem(number, canonical.get("record_id"), "",
+                                     table.malformed[number]))
+            continue
         try:
-            record = clean_row(canonical)
+            record = clean_row(canonical, today, reading)
             _check_lengths(record)
             if record["local_agency"] and record["local_agency"] not in agency_codes:
                 raise DomainError(
@@ -114,12 +174,8 @@ def check_rows(rows, agency_codes: set[str]) -> tuple[list[_Row], list[dict]]:
                     f"'{record['local_agency']}' is not a known agency code.", "local_agency",
                 )
         except DomainError as error:
-            rejected.append({
-                "row": number,
-                "record_id": str(canonical.get("record_id") or ""),
-                "field": error.field or "",
-                "reason": error.detail,
-            })
+            rejected.append(_problem(number, canonical.get("record_id"), error.field or "",
+                                     error.detail))
             continue
         if str(canonical.get(AGE) or "").strip():
             # An age as the source gave it ("12", PFIF "35-45"): kept beside the date of birth.
@@ -128,8 +184,33 @@ def check_rows(rows, agency_codes: set[str]) -> tuple[list[_Row], list[dict]]:
         if content_hash in seen:
             continue  # an exact copy of a row above: one record, not an error
         seen.add(content_hash)
+        record_id = record["record_id"]
+        if record["ori"] and not record["local_agency"]:
+            if record["ori"] in oris:
+                record["local_agency"] = oris[record["ori"]]
+            else:
+                warnings.append(_problem(number, record_id, "ori",
+                                         f"ORI {record['ori']} is no agency's ORI here: kept in "
+                                         "the source record."))
+        for field_name, reason in soft_warnings(record, on):
+            warnings.append(_problem(number, record_id, field_name, reason))
+        if record_id in first_row_of and first_row_of[record_id][1] != content_hash:
+            warnings.append(_problem(
+                number, record_id, "record_id",
+                f"record_id {record_id} is also on row {first_row_of[record_id][0]} with "
+                "different values: both are kept, as the same child."))
+        first_row_of.setdefault(record_id, (number, content_hash))
         good.append(_Row(number, {k: str(v) for k, v in raw.items()}, record, content_hash))
-    return good, rejected
+    reading_report = {"detected": {**table.detected(), **settled}, "columns": columns.as_dict()}
+    return Checked(good, rejected, warnings, reading_report)
+
+
+def check_rows(rows, agency_codes: set[str], **options) -> tuple[list[_Row], list[dict]]:
+    """Clean every (row number, {header: value}); return the good rows and the rejections."""
+    rows = list(rows)
+    headers = list(dict.fromkeys(key for _, raw in rows for key in raw))
+    checked = check_table(Table("csv", rows, headers), agency_codes, **options)
+    return checked.good, checked.rejected
 
 
 def _resolve_by_rules(row: _Row, agency: Agency) -> None:
@@ -214,8 +295,16 @@ def run_intake(
     user=None,
     progress: Progress | None = None,
     received_on=None,
+    dry_run: bool = False,
+    date_order: str | None = None,
+    sheet: str | None = None,
 ) -> ImportBatch:
-    """Import one agency's list into an operation. See the module docstring for the steps."""
+    """Import one agency's list into an operation. See the module docstring for the steps.
+
+    `dry_run` reads and checks the file and returns the unsaved batch with `preview` (the first
+    rows as they would be stored) without writing anything. `date_order` ("dmy" or "mdy") settles
+    a file whose dates read both ways; `sheet` names the workbook sheet to read.
+    """
     fmt = (fmt or guess_format(file_name)).lower()
     if fmt not in FORMATS:
         raise DomainError("invalid_format", f"'{fmt}' is not a format: use csv, xlsx or pfif.",
@@ -224,30 +313,47 @@ def run_intake(
     previous = ImportBatch.objects.filter(
         operation=operation, agency=agency, file_sha256=file_sha256, status=ImportBatch.Status.DONE
     ).first()
-    pfif = None
-    if fmt == "pfif":
-        pfif = read_pfif(data, domains=operation.pfif_domains)
-        raw_rows = pfif.rows
-    else:
-        raw_rows = read_rows(data, fmt)
     if previous is not None:
         # The same file again: nothing changes. Report it as an unchanged re-send.
-        return ImportBatch(
+        again = ImportBatch(
             operation=operation, agency=agency, file_name=file_name, file_sha256=file_sha256,
             format=fmt, status=ImportBatch.Status.DONE, rows=previous.rows,
             unchanged=previous.rows - len(previous.rejected), rejected=previous.rejected,
+            warnings=previous.warnings, reading=previous.reading,
         )
-    agency_codes = set(Agency.objects.values_list("code", flat=True))
-    good, rejected = check_rows(raw_rows, agency_codes)
+        again.preview = []
+        again.accepted = again.unchanged
+        again.already_imported = True
+        return again
+    budget = Budget()  # one clock for reading and checking the file
+    table = read_file(data, fmt, sheet=sheet, budget=budget, pfif_domains=operation.pfif_domains)
+    pfif = table.pfif
+    agencies = list(Agency.objects.values_list("code", "ori"))
+    checked = check_table(
+        table, {code for code, _ in agencies}, date_order=date_order,
+        oris={ori.upper(): code for code, ori in agencies if ori}, list_date=received_on,
+        budget=budget,
+    )
+    good, rejected = checked.good, checked.rejected
     if pfif is not None:
         rejected = sorted([*pfif.rejected, *rejected], key=lambda r: r["row"])
     total = len(good)
+    if dry_run:
+        preview = ImportBatch(
+            operation=operation, agency=agency, file_name=file_name, file_sha256=file_sha256,
+            format=fmt, rows=len(table.rows), rejected=rejected, warnings=checked.warnings,
+            reading=checked.reading,
+        )
+        preview.preview = [{"row": row.number, **row.record} for row in good[:PREVIEW_ROWS]]
+        preview.accepted = total
+        return preview
 
     with transaction.atomic():
         batch = ImportBatch.objects.create(
             operation=operation, agency=agency, file_name=file_name, file_sha256=file_sha256,
-            format=fmt, rows=pfif.persons if pfif is not None else len(raw_rows),
-            rejected=rejected, created_by=user,
+            format=fmt, rows=pfif.persons if pfif is not None else len(table.rows),
+            rejected=rejected, warnings=checked.warnings, reading=checked.reading,
+            created_by=user,
         )
         unresolved = []
         for done, row in enumerate(good, start=1):
@@ -301,7 +407,7 @@ def run_intake(
         log.record(
             "intake.import", batch, operation_id=operation.pk,
             changes={"file": file_name, "agency": agency.code, **batch.summary(),
-                     "rejected": len(rejected),
+                     "rejected": len(rejected), "warnings": len(checked.warnings),
                      "identity_warnings": batch.identity_warnings},
         )
     return batch

@@ -184,12 +184,22 @@ class InvestigationForm(forms.Form):
             self.fields["lead_agency"].initial = user.agency.code
 
 
+DATE_ORDER_CHOICES = [("", _("As the file's dates show")),
+                      ("dmy", _("Day first: DD/MM/YYYY")),
+                      ("mdy", _("Month first: MM/DD/YYYY"))]
+
+
 class IntakeForm(OperationForm):
+    """Step 1: the file and who sent it. The agency is a required choice with no default, so a
+    list is never recorded as coming from the user's own agency by oversight."""
+
     agency_fields = ("agency",)
 
     file = forms.FileField(
         label=_("List file (CSV or XLSX)"),
-        help_text=_("Header row with the intake columns: record_id, first_name, last_name, dob…"),
+        help_text=_("Header row with the intake columns (English or Spanish): record_id or "
+                    "folio, first_name or nombre, last_name or apellido paterno, dob or "
+                    "fecha de nacimiento…"),
     )
     agency = forms.ChoiceField(label=_("Sent by agency"))
     format = forms.ChoiceField(
@@ -197,3 +207,34 @@ class IntakeForm(OperationForm):
         choices=[("", _("From the file name")), ("csv", "CSV"), ("xlsx", "XLSX"),
                  ("pfif", "PFIF 1.4")],
     )
+    date_order = forms.ChoiceField(label=_("Dates are written"), required=False,
+                                   choices=DATE_ORDER_CHOICES)
+    sheet = forms.CharField(label=_("Sheet (XLSX)"), required=False, max_length=100,
+                            help_text=_("Empty: the first sheet with a header row."))
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["agency"].choices = [("", _("— choose the agency that sent it —")),
+                                         *agency_choices(self.operation)]
+        self.fields["agency"].initial = ""
+
+
+class IntakeConfirmForm(OperationForm):
+    """Step 2: the file already uploaded (kept server-side by its SHA-256), read again with the
+    choices made, then imported."""
+
+    agency_fields = ("agency",)
+
+    pending = forms.RegexField(regex=r"^[0-9a-f]{64}$", widget=forms.HiddenInput)
+    agency = forms.ChoiceField(label=_("Sent by agency"))
+    format = forms.CharField(required=False, widget=forms.HiddenInput)
+    date_order = forms.ChoiceField(
+        label=_("Dates are written"), required=False, choices=DATE_ORDER_CHOICES,
+        help_text=_("Needed only when every date in the file reads both ways (03/05/2007): "
+                    "ask the agency which they mean."))
+    sheet = forms.CharField(label=_("Sheet (XLSX)"), required=False, max_length=100)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["agency"].choices = [("", _("— choose the agency that sent it —")),
+                                         *agency_choices(self.operation)]

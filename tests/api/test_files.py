@@ -36,7 +36,7 @@ def test_intake_through_the_api_takes_the_good_rows_and_names_the_bad_one(
     ])
     role = role_with(Cap.INTAKE)
 
-    response = upload(api, role, operation, path)
+    response = upload(api, role, operation, path, date_order="mdy")
 
     assert response.status_code == 201, response.content
     summary = response.json()
@@ -48,7 +48,7 @@ def test_intake_through_the_api_takes_the_good_rows_and_names_the_bad_one(
     event = AuditEvent.objects.filter(action="intake.import").latest("id")
     assert event.actor_username == role
 
-    again = upload(api, role, operation, path)
+    again = upload(api, role, operation, path, date_order="mdy")
 
     assert again.status_code == 200 and again.json()["unchanged"] == 2
     assert Target.objects.filter(operation=operation).count() == 2
@@ -64,7 +64,7 @@ def test_intake_is_refused_by_role_file_and_source(api, operation, tmp_path):
             "invalid_format", "format")
     binary = tmp_path / "photo.csv"
     binary.write_bytes(b"\x00\x01\x02")
-    refusal(upload(api, role_with(Cap.INTAKE), operation, binary), 400, "invalid_file", "file")
+    refusal(upload(api, role_with(Cap.INTAKE), operation, binary), 400, "upload_type", "file")
     response = api(role_with(Cap.INTAKE)).post(
         f"/api/v1/operations/{operation.pk}/intake", {"source": "LCPD"}, format="multipart")
     refusal(response, 400, "required", "file")
@@ -74,7 +74,7 @@ def test_intake_refuses_a_file_over_the_limit(api, operation, tmp_path, settings
     settings.REUNITE_MAX_UPLOAD_BYTES = 10
     path = tmp_path / "lcpd.csv"
     write_csv(path, HEADER, [["LC-1", "Ana", "Ruiz", "", "F", "", ""]])
-    refusal(upload(api, role_with(Cap.INTAKE), operation, path), 413, "file_too_large", "file")
+    refusal(upload(api, role_with(Cap.INTAKE), operation, path), 413, "upload_too_large", "file")
 
 
 # ---------------------------------------------------------------------------------------------

@@ -171,16 +171,22 @@ def test_unknown_columns_are_kept_verbatim(operation, agencies):
 def test_the_command_prints_the_contract_json(operation, agencies, tmp_path, capsys):
     path = tmp_path / "list.csv"
     path.write_bytes(csv_bytes([
-        ["J-1", "Andrea", "Nava", "", "F", "2008-08-08", "", "", "J-1", "", ""],
+        ["J-1", "Andrea", "Nava", "", "F", "2012-08-08", "", "", "J-1", "", ""],
         ["J-2", "Bad", "Date", "", "F", "2008-02-31", "", "", "J-2", "", ""],
     ]))
     call_command("intake", operation.slug, str(path), "--source", "LCPD", "--json")
     summary = json.loads(capsys.readouterr().out)
-    assert summary == {
+    contract = {key: summary[key] for key in ("rows", "new_children", "matched", "review",
+                                              "rejected")}
+    assert contract == {
         "rows": 2, "new_children": 1, "matched": 0, "review": 0,
         "rejected": [{"row": 3, "record_id": "J-2", "field": "dob",
                       "reason": "'2008-02-31' is not a real calendar date."}],
     }
+    # Added keys: the warnings, how every column was read, and what was detected.
+    assert summary["warnings"] == []
+    assert summary["columns"]["mapped"]["dob"] == "dob"
+    assert summary["detected"]["separator"] == "comma"
 
 
 def test_one_child_spelt_two_ways_by_two_agencies_is_one_child(operation, agencies):
@@ -196,7 +202,8 @@ def test_one_child_spelt_two_ways_by_two_agencies_is_one_child(operation, agenci
         # A sister: same surnames, different first name and date of birth.
         ["L-2", "Marisol", "Hernández", "Ortiz", "F", "2010-02-03", "", "", "LC-2", "", ""],
     ])
-    batch = run_intake(operation, agencies["LCPD"], local, file_name="lcpd.csv")
+    batch = run_intake(operation, agencies["LCPD"], local, file_name="lcpd.csv",
+                       date_order="mdy")
     assert (batch.new_children, batch.matched) == (1, 1)
     lupe = NCICEntry.objects.get(nic="M000000777").child
     assert lupe.local_cases.get().case_number == "LC-1"

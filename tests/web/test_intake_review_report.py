@@ -2,6 +2,7 @@
 
 import csv
 import datetime as dt
+import hashlib
 import io
 
 from django.core.files.uploadedfile import SimpleUploadedFile
@@ -20,10 +21,22 @@ def _csv(rows) -> bytes:
     return buffer.getvalue().encode()
 
 
-def _upload(client, operation, data: bytes, name="lcpd.csv"):
+def _preview(client, operation, data: bytes, name="lcpd.csv", **choices):
     return client.post(f"/ops/{operation.slug}/intake/", {
-        "file": SimpleUploadedFile(name, data, content_type="text/csv"), "agency": "LCPD"},
-        HTTP_HX_REQUEST="true")
+        "file": SimpleUploadedFile(name, data, content_type="text/csv"), "agency": "LCPD",
+        **choices}, HTTP_HX_REQUEST="true")
+
+
+def _confirm(client, operation, data: bytes, action="import", **choices):
+    return client.post(f"/ops/{operation.slug}/intake/", {
+        "pending": hashlib.sha256(data).hexdigest(), "agency": "LCPD", "action": action,
+        **choices}, HTTP_HX_REQUEST="true")
+
+
+def _upload(client, operation, data: bytes, name="lcpd.csv"):
+    """Upload, preview, then confirm: the file is sent once."""
+    _preview(client, operation, data, name)
+    return _confirm(client, operation, data)
 
 
 def test_upload_shows_every_rejected_row_with_its_reason(as_user, operation):
@@ -58,8 +71,55 @@ def test_the_rejects_come_back_as_sent_with_the_reason_to_fix_and_resend(as_user
     assert Child.objects.filter(first_name="Iker").exists()
 
 
+def test_the_preview_writes_nothing_and_the_import_reads_the_kept_file(as_user, operation):
+    client = as_user("analyst")
+    data = _csv([["L-1", "Ximena", "Carrillo", "2009-04-02", "F", "M111"]])
+    preview = _preview(client, operation, data).content.decode()
+    assert "Nothing has been written yet" in preview and "Ximena" in preview
+    assert "record_id" in preview and "Import 1 row" in preview
+    assert not Child.objects.exists() and not operation.import_batches.exists()
+
+    result = _confirm(client, operation, data).content.decode()
+    assert "Result for lcpd.csv" in result
+    assert 'id="recent-imports" hx-swap-oob="true"' in result  # the list of imports refreshes
+    assert Child.objects.filter(first_name="Ximena").exists()
+    again = _confirm(client, operation, data).content.decode()  # the kept copy is gone
+    assert "upload it again" in again
+    resent = _preview(client, operation, data).content.decode()
+    assert "importing it again changes nothing" in resent
+
+
+def test_a_file_whose_dates_read_both_ways_asks_for_the_order(as_user, operation):
+    client = as_user("analyst")
+    data = _csv([["M-1", "Lucía", "Reyes", "03/05/2007", "F", ""]])
+    text = _preview(client, operation, data).content.decode()
+    assert "--date-order" in text and 'name="date_order"' in text
+    text = _confirm(client, operation, data, action="preview", date_order="dmy").content.decode()
+    assert "2007-05-03" in text and "day first" in text
+    _confirm(client, operation, data, date_order="dmy")
+    assert Child.objects.get(first_name="Lucía").dob == dt.date(2007, 5, 3)
+
+
+def test_a_windows_1252_file_goes_in_from_the_page(as_user, operation):
+    client = as_user("analyst")
+    data = "folio;nombre;apellido paterno;sexo\r\nW-1;Begoña;Núñez;M\r\n".encode("cp1252")
+    text = _preview(client, operation, data).content.decode()
+    assert "Windows-1252" in text and "Begoña" in text
+    _confirm(client, operation, data)
+    assert Child.objects.get().last_name == "Núñez"
+
+
+def test_the_sending_agency_is_a_required_choice_without_default(as_user, operation):
+    client = as_user("coordinator")  # an HSI user: HSI must not be preselected
+    page = client.get(f"/ops/{operation.slug}/intake/").content.decode()
+    assert '<option value="" selected>' in page and '<option value="HSI" selected>' not in page
+    response = client.post(f"/ops/{operation.slug}/intake/", {
+        "file": SimpleUploadedFile("l.csv", _csv([["L-1", "Ana", "Ruiz", "", "F", ""]]))})
+    assert response.status_code == 422 and not Child.objects.exists()
+
+
 def test_a_file_that_is_not_a_list_is_refused(as_user, operation):
-    response = _upload(as_user("analyst"), operation, b"\x00\x01binary", name="list.exe")
+    response = _preview(as_user("analyst"), operation, b"\x00\x01binary", name="list.exe")
     assert "The file was not imported" in response.content.decode()
 
 

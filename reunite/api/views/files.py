@@ -1,6 +1,5 @@
 """Lists coming in (POST /operations/{id}/intake) and going out (GET /operations/{id}/export)."""
 
-from django.conf import settings
 from django.http import HttpResponse
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
@@ -13,8 +12,8 @@ from reunite.access.policy import Cap, Restricted, may_see, require
 from reunite.access.scoping import get_operation_for, targets_for
 from reunite.agencies.services import get_agency
 from reunite.api.base import ApiView, refusals
-from reunite.api.errors import TooLarge
 from reunite.api.inputs import IntakeInput, IntakeSummary
+from reunite.core.uploads import check_upload
 from reunite.intake.exporters import EXPORT_FORMATS, export_operation
 from reunite.intake.services import run_intake
 
@@ -34,20 +33,22 @@ class IntakeView(ApiView):
         operation = get_operation_for(request.user, operation_id)
         data = self.shaped(IntakeInput)
         upload = data["file"]
-        if upload.size > settings.REUNITE_MAX_UPLOAD_BYTES:
-            raise TooLarge(
-                "file_too_large",
-                f"The file is {upload.size} bytes; the limit is "
-                f"{settings.REUNITE_MAX_UPLOAD_BYTES}.", "file",
-            )
+        check_upload(upload, data.get("format") or None)
         batch = run_intake(
             operation, get_agency(data["source"], "source"), upload.read(),
             file_name=upload.name, fmt=data.get("format") or None, user=request.user,
+            dry_run=data.get("dry_run", False), date_order=data.get("date_order") or None,
+            sheet=data.get("sheet") or None,
         )
-        summary = {**batch.summary(), "unchanged": batch.unchanged}
+        if data.get("dry_run"):
+            return Response({
+                **batch.report(), "dry_run": True, "accepted": batch.accepted,
+                "already_imported": getattr(batch, "already_imported", False),
+                "preview": batch.preview,
+            }, status=status.HTTP_200_OK)
         # A file received before creates no batch: nothing was created, so 200 rather than 201.
         code = status.HTTP_201_CREATED if batch.pk else status.HTTP_200_OK
-        return Response(summary, status=code)
+        return Response(batch.report(), status=code)
 
 
 class ExportView(ApiView):

@@ -1,11 +1,15 @@
-"""Bringing an agency's list in: upload, see what happened to every row, fetch the rejects.
+"""Bringing an agency's list in: upload, preview, confirm, see what happened to every row, fetch
+the rejects.
 
-Files of an operation's size import in a few seconds, so the upload is one request (htmx shows
-the work in progress). The file is kept beside the data when rows were rejected, so the rejected
+The preview shows how the file was read (encoding, separator, sheet, column mapping, date order)
+and the first rows as they would be stored, with warnings and rejections; nothing is written until
+the user confirms. The file is kept beside the data when rows were rejected, so the rejected
 rows can be given back exactly as sent, each with its reason, to fix and re-send.
 """
 
 import csv
+import datetime as dt
+import hashlib
 import io
 from pathlib import Path
 
@@ -13,6 +17,8 @@ from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
 from django.http import Http404, HttpResponse
 from django.shortcuts import render
+from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from reunite.access.policy import Cap
 from reunite.access.scoping import get_operation_for
@@ -21,10 +27,10 @@ from reunite.audit import log
 from reunite.core.errors import DomainError
 from reunite.core.uploads import check_upload
 from reunite.intake.models import ImportBatch
-from reunite.intake.readers import read_rows
+from reunite.intake.readers import read_file
 from reunite.intake.services import run_intake
 from reunite.web.access import page
-from reunite.web.forms import IntakeForm, add_domain_error
+from reunite.web.forms import IntakeConfirmForm, IntakeForm, add_domain_error
 
 RECENT_BATCHES = 10
 REJECT_COLUMNS = ["reject_row", "reject_field", "reject_reason"]
@@ -49,42 +55,141 @@ def _batch_with_rejects(operation, batch: ImportBatch) -> ImportBatch | None:
                                       status=ImportBatch.Status.DONE).order_by("pk").first()
 
 
+PENDING_DIR = "intake/pending"
+PENDING_KEY = "intake_pending"
+PENDING_HOURS = 24
+
+
+def _pending_name(sha256: str) -> str:
+    return f"{PENDING_DIR}/{sha256}"
+
+
+def _sweep_pending() -> None:
+    """Files uploaded for a preview and never confirmed are children's data: drop them."""
+    try:
+        _, names = default_storage.listdir(PENDING_DIR)
+    except FileNotFoundError:
+        return
+    cutoff = timezone.now() - dt.timedelta(hours=PENDING_HOURS)
+    for name in names:
+        path = f"{PENDING_DIR}/{name}"
+        if default_storage.get_modified_time(path) < cutoff:
+            default_storage.delete(path)
+
+
+def _keep_pending(request, operation, upload, data: bytes, fmt: str) -> str:
+    """Keep the uploaded bytes server-side between preview and import, keyed by their SHA-256;
+    the session remembers which files this user uploaded for which operation."""
+    _sweep_pending()
+    sha256 = hashlib.sha256(data).hexdigest()
+    name = _pending_name(sha256)
+    if not default_storage.exists(name):
+        default_storage.save(name, ContentFile(data))
+    pending = dict(request.session.get(PENDING_KEY, {}))
+    pending[sha256] = {"op": operation.pk, "name": Path(upload.name).name, "format": fmt}
+    request.session[PENDING_KEY] = dict(list(pending.items())[-5:])
+    return sha256
+
+
+def _pending_file(request, operation, sha256: str) -> tuple[dict, bytes]:
+    entry = request.session.get(PENDING_KEY, {}).get(sha256)
+    name = _pending_name(sha256)
+    if not entry or entry["op"] != operation.pk or not default_storage.exists(name):
+        raise DomainError("upload_expired", str(_("The uploaded file is no longer here: "
+                                                  "upload it again.")), "file")
+    with default_storage.open(name, "rb") as handle:
+        return entry, handle.read()
+
+
+def _drop_pending(request, sha256: str) -> None:
+    pending = dict(request.session.get(PENDING_KEY, {}))
+    pending.pop(sha256, None)
+    request.session[PENDING_KEY] = pending
+    if default_storage.exists(_pending_name(sha256)):
+        default_storage.delete(_pending_name(sha256))
+
+
+def _recent(operation):
+    return ImportBatch.objects.filter(operation=operation).select_related(
+        "agency", "created_by")[:RECENT_BATCHES]
+
+
 @page(Cap.INTAKE)
 def intake(request, op):
+    """Upload → preview (what would be stored, with the date order when it must be chosen) →
+    confirm → import. The file is uploaded once; the preview and the import read the copy kept
+    server-side."""
     operation = get_operation_for(request.user, op)
-    form = IntakeForm(request.POST or None, request.FILES or None, operation=operation,
-                      user=request.user)
-    result = stored = None
+    confirming = request.method == "POST" and "pending" in request.POST
+    form = IntakeForm(None if confirming else (request.POST or None),
+                      None if confirming else (request.FILES or None),
+                      operation=operation, user=request.user)
+    confirm = IntakeConfirmForm(request.POST if confirming else None, operation=operation,
+                                user=request.user)
+    result = stored = preview = None
     status = 200
     if request.method == "POST":
-        if form.is_valid():
-            upload = form.cleaned_data["file"]
+        active = confirm if confirming else form
+        if active.is_valid():
+            choices = active.cleaned_data
             try:
-                kind = check_upload(upload)
-                data = upload.read()
-                result = run_intake(
-                    operation, get_agency(form.cleaned_data["agency"], "agency"), data,
-                    file_name=Path(upload.name).name,
-                    fmt=form.cleaned_data["format"] or ("pfif" if kind == "xml" else kind),
-                    user=request.user,
+                if confirming:
+                    sha256 = choices["pending"]
+                    entry, data = _pending_file(request, operation, sha256)
+                    file_name, fmt = entry["name"], entry["format"]
+                else:
+                    upload = choices["file"]
+                    kind = check_upload(upload, choices["format"] or None)
+                    data = upload.read()
+                    file_name = Path(upload.name).name
+                    fmt = choices["format"] or ("pfif" if kind == "xml" else kind)
+                    sha256 = _keep_pending(request, operation, upload, data, fmt)
+                    confirm = IntakeConfirmForm(initial={
+                        "pending": sha256, "agency": choices["agency"], "format": fmt,
+                        "date_order": choices["date_order"], "sheet": choices["sheet"],
+                    }, operation=operation, user=request.user)
+                importing = confirming and request.POST.get("action") == "import"
+                outcome = run_intake(
+                    operation, get_agency(choices["agency"], "agency"), data,
+                    file_name=file_name, fmt=fmt, user=request.user,
+                    dry_run=not importing, date_order=choices["date_order"] or None,
+                    sheet=choices["sheet"] or None,
                 )
             except DomainError as error:
-                add_domain_error(form, error)
+                add_domain_error(active, error)
             else:
-                stored = _batch_with_rejects(operation, result)
-                if stored is not None:
-                    _keep_for_rejects(stored, data)
-        if result is None:
+                if importing:
+                    result = outcome
+                    stored = _batch_with_rejects(operation, result)
+                    if stored is not None:
+                        _keep_for_rejects(stored, data)
+                    _drop_pending(request, sha256)
+                else:
+                    preview = outcome
+                    confirm = IntakeConfirmForm(initial={
+                        "pending": sha256, "agency": choices["agency"], "format": fmt,
+                        "date_order": choices["date_order"], "sheet": choices["sheet"],
+                    }, operation=operation, user=request.user)
+        if result is None and preview is None:
             status = 200 if request.htmx else 422
     context = {
-        "operation": operation, "nav": "intake", "form": form, "result": result,
-        "stored": stored,
-        "batches": ImportBatch.objects.filter(operation=operation)
-        .select_related("agency", "created_by")[:RECENT_BATCHES],
+        "operation": operation, "nav": "intake", "form": form, "confirm": confirm,
+        "result": result, "stored": stored, "preview": preview,
+        "preview_columns": PREVIEW_COLUMNS, "batches": _recent(operation),
+        "preview_rows": [(record["row"], [record.get(c, "") for c in PREVIEW_COLUMNS])
+                         for record in (preview.preview if preview is not None else [])],
+        # The file is kept: the user can choose a date order or sheet and read it again.
+        "choosing": result is None and (confirm.is_bound or bool(confirm.initial.get("pending"))),
     }
     if request.htmx:
         return render(request, "web/partials/intake_result.html", context, status=status)
     return render(request, "web/intake.html", context, status=status)
+
+
+# The columns of the preview table: enough to see that names and dates were read right.
+PREVIEW_COLUMNS = ["record_id", "first_name", "middle_name", "last_name", "second_last_name",
+                   "sex", "dob", "date_last_contact", "ncic_nic", "ncic_category",
+                   "local_case_number"]
 
 
 @page(Cap.INTAKE)
@@ -97,8 +202,7 @@ def batch(request, op, pk):
     return render(request, "web/intake.html", {
         "operation": operation, "nav": "intake", "result": found, "stored": found,
         "form": IntakeForm(operation=operation, user=request.user),
-        "batches": ImportBatch.objects.filter(operation=operation)
-        .select_related("agency", "created_by")[:RECENT_BATCHES],
+        "batches": _recent(operation),
     })
 
 
@@ -114,8 +218,9 @@ def rejects(request, op, pk):
     name = _kept_file(found)
     if default_storage.exists(name):
         with default_storage.open(name, "rb") as handle:
-            original = {number: row for number, row in read_rows(handle.read(), found.format)
-                        if number in reasons}
+            sheet = (found.reading.get("detected") or {}).get("sheet") or None
+            table = read_file(handle.read(), found.format, sheet=sheet)
+            original = {number: row for number, row in table.rows if number in reasons}
     header = list(next(iter(original.values()), {}).keys()) or ["record_id"]
     buffer = io.StringIO()
     writer = csv.writer(buffer)

@@ -19,14 +19,15 @@ from reunite.core.errors import DomainError
 BUILT_IN = Path(__file__).with_name("headers.csv")
 
 # The intake format's own fields, plus the ones only a reader uses: a combined "LAST, FIRST"
-# name (NCIC's NAM), the NCIC message key and entry date, and the entering agency's ORI.
+# name (NCIC's NAM), the NCIC message key and entry date, the entering agency's ORI, and an age
+# as the source gave it (PFIF's `age`, "12" or "35-45"), kept beside the date of birth.
 FIELDS = (
     "record_id", "first_name", "middle_name", "last_name", "second_last_name", "full_name",
     "aliases", "sex", "dob", "race", "ethnicity", "height", "weight", "eye_color", "hair_color",
     "marks", "date_last_contact", "address", "postcode", "last_seen_city", "last_seen_state",
     "last_seen_country", "classification", "ncic_nic", "ncic_status", "ncic_category",
     "ncic_entered_on", "ori", "local_agency", "local_case_number", "local_case_status",
-    "guardian_name", "custody", "risk_factors",
+    "guardian_name", "custody", "risk_factors", "age",
 )
 DATE_FIELDS = ("dob", "date_last_contact", "ncic_entered_on")
 

@@ -48,8 +48,6 @@ def test_after_the_outcomes_the_report_says_3_recovered_75_located_2_outstanding
     assert (report["recovered"], report["located"], report["outstanding"]) == (3, 75, 2)
 
 
-@pytest.mark.xfail(strict=True, reason="rows with ncic_status and no NIC are rejected until the "
-                                       "warnings change lands (issue 8, soft inconsistencies)")
 def test_every_source_row_goes_in(replayed):
     assert replayed.rejected == []
     assert replayed.stored == replayed.rows

@@ -18,9 +18,9 @@ from reunite.audit import log
 from reunite.children.models import Child, LocalCase, NCICEntry, SourceRecord
 from reunite.children.services import (
     IDENTITY_FIELDS,
-    shown_identity,
     fill_from_record,
     refresh_search_text,
+    shown_identity,
 )
 from reunite.core.errors import Conflict, DomainError
 

@@ -14,7 +14,6 @@ import codecs
 import csv
 import datetime as dt
 import io
-from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 

@@ -60,6 +60,7 @@ INSTALLED_APPS = [
     "reunite.intake",
     "reunite.matching",
     "reunite.reports",
+    "reunite.documents",
     "reunite.demo",
     "reunite.api",
     "reunite.web",
@@ -147,6 +148,11 @@ MEDIA_ROOT = DATA_DIR / "media"
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {"BACKEND": "whitenoise.storage.CompressedStaticFilesStorage"},
+    # Children's photos and documents. Never served from a URL of their own (only through the
+    # access-checked view); local files under MEDIA_ROOT by default. An S3-compatible store is a
+    # setting away: REUNITE_DOCUMENTS_STORAGE=storages.backends.s3.S3Storage (django-storages).
+    "documents": {"BACKEND": env_str("REUNITE_DOCUMENTS_STORAGE",
+                                     "django.core.files.storage.FileSystemStorage")},
 }
 WHITENOISE_USE_FINDERS = True
 WHITENOISE_AUTOREFRESH = DEBUG
@@ -158,6 +164,10 @@ FILE_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024
 DATA_UPLOAD_MAX_NUMBER_FILES = 10
 DATA_UPLOAD_MAX_NUMBER_FIELDS = 2000
 REUNITE_MAX_UPLOAD_BYTES = env_int("REUNITE_MAX_UPLOAD_BYTES", 25 * 1024 * 1024)
+# Children's photos and documents (reunite.documents): size limits, checked before decoding.
+REUNITE_MAX_PHOTO_BYTES = env_int("REUNITE_MAX_PHOTO_BYTES", 10 * 1024 * 1024)
+REUNITE_MAX_PHOTO_PIXELS = env_int("REUNITE_MAX_PHOTO_PIXELS", 40_000_000)
+REUNITE_MAX_ATTACHMENT_BYTES = env_int("REUNITE_MAX_ATTACHMENT_BYTES", 25 * 1024 * 1024)
 # PFIF record ids are "domain/local-id": the domain names the repository that issued them.
 REUNITE_PFIF_DOMAIN = env_str("REUNITE_PFIF_DOMAIN", "reunite.local")
 

@@ -1,14 +1,16 @@
 """The child's page's forms for photos and documents: add, remove (htmx-free, plain POSTs)."""
 
 from django.contrib import messages
+from django.http import HttpResponse
 from django.shortcuts import redirect
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from reunite.access.policy import Cap
 from reunite.access.scoping import get_target_for
-from reunite.core.errors import DomainError, Forbidden, NotFound
+from reunite.core.errors import Conflict, DomainError, Forbidden, NotFound
 from reunite.documents import services
+from reunite.documents.poster import render_poster
 from reunite.web.access import page
 
 
@@ -76,3 +78,17 @@ def remove(request, pk, document_id):
     else:
         messages.success(request, _("Removed from the child's file."))
     return _back(target)
+
+
+@page(Cap.LOG_ACTIVITY)
+def poster(request, pk):
+    """The missing-child poster as PDF (refused, with the reason, for a child already found)."""
+    target = get_target_for(request.user, pk)
+    try:
+        pdf = render_poster(target, request.user)
+    except Conflict as error:
+        return HttpResponse(error.detail, status=409, content_type="text/plain; charset=utf-8")
+    response = HttpResponse(pdf, content_type="application/pdf")
+    response["Content-Disposition"] = f'inline; filename="missing-child-{target.pk}.pdf"'
+    response["Cache-Control"] = "private, no-store"
+    return response

@@ -4,7 +4,7 @@ import pytest
 from PIL import Image
 
 from tests.api.conftest import api, elsewhere_target, other_operation  # noqa: F401 (shared)
-from tests.web.conftest import as_user  # noqa: F401 (shared)
+from tests.web.conftest import as_user, found_target  # noqa: F401 (shared)
 
 
 def jpeg_with_gps(size=(1200, 900), color=(180, 40, 40)) -> bytes:

@@ -55,3 +55,10 @@ def child_documents(context, target):
         "restrictions": [(r.value, RESTRICTION_LABELS[r]) for r in Restricted
                          if may_see(user, r)],
     }
+
+
+@register.inclusion_tag("documents/partials/poster_button.html", takes_context=True)
+def poster_button(context, target):
+    user = context["request"].user
+    return {"target": target,
+            "shown": target.status == "outstanding" and has_cap(user, Cap.LOG_ACTIVITY)}

@@ -59,7 +59,8 @@ def test_no_poster_for_a_child_already_found(found_target, tmp_path):
 
 def test_the_button_on_the_childs_page(as_user, missing, found_target):
     client = as_user("investigator")
-    assert f"/children/{missing.pk}/poster.pdf" in client.get(f"/children/{missing.pk}/").content.decode()
+    page = client.get(f"/children/{missing.pk}/").content.decode()
+    assert f"/children/{missing.pk}/poster.pdf" in page
     response = client.get(f"/children/{missing.pk}/poster.pdf")
     assert response.status_code == 200 and response.content.startswith(b"%PDF")
     page = client.get(f"/children/{found_target.pk}/").content.decode()

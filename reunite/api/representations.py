@@ -6,7 +6,14 @@ from rest_framework import serializers
 
 from reunite.access.policy import Cap, Restricted, has_cap, may_see
 from reunite.agencies.models import Agency
-from reunite.children.models import Child, LocalCase, MatchReview, NCICEntry, SourceRecord
+from reunite.children.models import (
+    Child,
+    LocalCase,
+    MatchReview,
+    NCICEntry,
+    NCMECReport,
+    SourceRecord,
+)
 from reunite.operations.models import (
     Activity,
     FollowUp,
@@ -164,7 +171,7 @@ class NCICEntrySerializer(serializers.ModelSerializer):
     class Meta:
         model = NCICEntry
         fields = ["id", "nic", "category", "status", "entering_agency", "entered_on",
-                  "cleared_on"]
+                  "entered_at", "cleared_on"]
 
 
 class LocalCaseSerializer(serializers.ModelSerializer):
@@ -174,7 +181,15 @@ class LocalCaseSerializer(serializers.ModelSerializer):
         model = LocalCase
         fields = ["id", "agency", "case_number", "classification", "status",
                   "date_last_contact", "last_seen_city", "last_seen_state", "last_seen_country",
-                  "opened_on", "closed_on"]
+                  "opened_on", "reported_at", "closed_on"]
+
+
+class NCMECReportSerializer(serializers.ModelSerializer):
+    reporting_agency = AgencyCode(allow_null=True)
+
+    class Meta:
+        model = NCMECReport
+        fields = ["id", "reported_at", "case_number", "reporting_agency"]
 
 
 # ---------------------------------------------------------------------------------------------
@@ -306,6 +321,7 @@ class TargetDetailSerializer(TargetListSerializer):
     sources = SourceSerializer(many=True, source="child.source_records")
     ncic_entries = NCICEntrySerializer(many=True, source="child.ncic_entries")
     local_cases = LocalCaseSerializer(many=True, source="child.local_cases")
+    ncmec_reports = NCMECReportSerializer(many=True, source="child.ncmec_reports")
     outcome = serializers.SerializerMethodField(help_text="The latest outcome, if any")
     outcomes = OutcomeSerializer(many=True)
     follow_ups = FollowUpSerializer(many=True)
@@ -318,7 +334,8 @@ class TargetDetailSerializer(TargetListSerializer):
     )
 
     class Meta(TargetListSerializer.Meta):
-        fields = [*TargetListSerializer.Meta.fields, "ncic_entries", "local_cases", "outcome",
+        fields = [*TargetListSerializer.Meta.fields, "ncic_entries", "local_cases",
+                  "ncmec_reports", "outcome",
                   "outcomes", "follow_ups", "services", "screenings", "investigations",
                   "activities", "outcome_options"]
 

@@ -16,6 +16,7 @@ from reunite.api.views.actions import (
 )
 from reunite.api.views.agencies import AgenciesView
 from reunite.api.views.auth import TokenView
+from reunite.api.views.clocks import ClocksView
 from reunite.api.views.documents import (
     AttachmentsView,
     DocumentFileView,
@@ -61,6 +62,7 @@ urlpatterns = [
     route(f"{TARGET}/screenings", ScreeningsView.as_view(), "screenings"),
     route(f"{TARGET}/activities", ActivitiesView.as_view(), "activities"),
     route(f"{TARGET}/assign", AssignView.as_view(), "assign"),
+    route(f"{TARGET}/clocks", ClocksView.as_view(), "clocks"),
     route(f"{TARGET}/photos", PhotosView.as_view(), "photos"),
     route(f"{TARGET}/attachments", AttachmentsView.as_view(), "attachments"),
     route(r"documents/(?P<document_id>[^/]+)", DocumentView.as_view(), "document"),

@@ -7,6 +7,7 @@ from django.utils import timezone
 
 from reunite.agencies.models import Agency
 from reunite.audit import log
+from reunite.children.clocks import moments_from_record
 from reunite.children.models import (
     Child,
     ChildMerge,
@@ -97,6 +98,7 @@ def attach_identifiers(child: Child, record: dict, agency: Agency, opened_on=Non
                 last_seen_country=record.get("last_seen_country", ""),
                 opened_on=opened_on,
             )
+    moments_from_record(child, record, agency)
 
 
 # ---------------------------------------------------------------------------------------------

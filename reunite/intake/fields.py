@@ -10,6 +10,7 @@ from unidecode import unidecode
 from reunite.children.models import RISK_FACTORS, Classification, Custody
 from reunite.core.dates import parse_date
 from reunite.core.errors import DomainError
+from reunite.core.moments import moment_text, parse_moment
 from reunite.core.validation import country_code
 
 COLUMNS = [
@@ -18,6 +19,8 @@ COLUMNS = [
     "date_last_contact", "address", "postcode", "last_seen_city", "last_seen_state",
     "last_seen_country", "classification", "ncic_nic", "ncic_status", "local_agency",
     "local_case_number", "local_case_status", "guardian_name", "custody", "risk_factors",
+    # Exact moments for the compliance clocks (date and time of day; local time without offset).
+    "reported_at", "ncic_entered_at", "ncmec_reported_at",
 ]
 
 ALIASES = {
@@ -43,6 +46,8 @@ ALIASES = {
     "agency": "local_agency", "case_number": "local_case_number", "case_no": "local_case_number",
     "oca": "local_case_number", "case_status": "local_case_status",
     "guardian": "guardian_name", "risk": "risk_factors",
+    "date_reported": "reported_at", "ncic_entry_time": "ncic_entered_at",
+    "ncmec_report_time": "ncmec_reported_at",
 }
 
 SEX = {"m": "M", "male": "M", "f": "F", "female": "F", "x": "X", "u": "U", "unknown": "U",
@@ -183,6 +188,10 @@ def clean_row(raw: dict, today: dt.date | None = None) -> dict:
             for item in _list(row.get("risk_factors", ""))
         ],
     }
+    for name in ("reported_at", "ncic_entered_at", "ncmec_reported_at"):
+        clean[name] = moment_text(parse_moment(row.get(name), name))
+    if clean["ncic_entered_at"] and not clean["ncic_nic"]:
+        raise DomainError("required", "ncic_entered_at is given without an ncic_nic.", "ncic_nic")
     if clean["dob"] and clean["date_last_contact"] and clean["date_last_contact"] < clean["dob"]:
         raise DomainError(
             "invalid_date", "date_last_contact is before the date of birth.", "date_last_contact"

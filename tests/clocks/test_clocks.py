@@ -10,7 +10,6 @@ from reunite.children.models import LocalCase, NCICEntry, NCMECReport
 from reunite.intake.services import run_intake
 from reunite.operations import compliance
 from reunite.operations.models import Target
-from tests.api.conftest import api  # noqa: F401 (shared fixture)
 from tests.api.helpers import refusal
 from tests.conftest import write_csv
 

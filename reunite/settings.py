@@ -61,6 +61,7 @@ INSTALLED_APPS = [
     "reunite.matching",
     "reunite.reports",
     "reunite.documents",
+    "reunite.retention",
     "reunite.demo",
     "reunite.api",
     "reunite.web",

@@ -16,6 +16,10 @@ class Operation(models.Model):
     agencies = models.ManyToManyField("agencies.Agency", related_name="operations")
     # The baseline list closes when work starts (the first outcome), or when a coordinator says so.
     baseline_frozen_at = models.DateTimeField(null=True, blank=True)
+    # Public aggregates never show a group smaller than this (small-cell suppression).
+    public_min_cell = models.PositiveSmallIntegerField(
+        default=5, help_text=_("Smallest group the public report shows")
+    )
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:

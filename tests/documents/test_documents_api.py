@@ -132,3 +132,18 @@ def test_removal_is_audited_and_the_file_is_no_longer_served(api, target):
 
 def test_a_document_without_a_title_is_refused(api, target):
     refusal(post_attachment(api, "investigator", target), 400, "required", "title")
+
+
+def test_an_upload_that_fails_leaves_no_file_behind(target, cast, monkeypatch, settings):
+    from reunite.documents import services
+
+    def broken(*args, **kwargs):
+        raise RuntimeError("audit unavailable")
+
+    monkeypatch.setattr(services.log, "record", broken)
+    with pytest.raises(RuntimeError):
+        services.add_attachment(target, upload("o.pdf", minimal_pdf()), cast["investigator"],
+                                title="Order")
+    stored = settings.MEDIA_ROOT / "documents"
+    assert not stored.exists() or not any(p.is_file() for p in stored.rglob("*"))
+    assert not Document.objects.exists()

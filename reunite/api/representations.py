@@ -76,7 +76,7 @@ class OperationSerializer(serializers.ModelSerializer):
     class Meta:
         model = Operation
         fields = ["id", "name", "slug", "area", "country", "start_date", "end_date", "ongoing",
-                  "lead_agencies", "agencies", "baseline_frozen_at"]
+                  "lead_agencies", "agencies", "baseline_frozen_at", "public_min_cell"]
 
 
 class OperationCountsSerializer(serializers.Serializer):

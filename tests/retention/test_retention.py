@@ -131,3 +131,12 @@ def test_the_audit_period_never_goes_below_the_legal_minimum(operation, settings
     call_command("retention", "--policy", operation.slug, "--children-days", "400", stdout=out)
     assert "children_days: 400" in out.getvalue()
     assert AuditEvent.objects.filter(action="retention.policy").exists()
+
+
+def test_the_public_threshold_is_set_per_operation(operation):
+    call_command("retention", "--policy", operation.slug, "--public-min-cell", "10",
+                 stdout=io.StringIO())
+    operation.refresh_from_db()
+    assert operation.public_min_cell == 10
+    with pytest.raises(CommandError, match="at least 3"):
+        call_command("retention", "--policy", operation.slug, "--public-min-cell", "1")

@@ -3,11 +3,13 @@ import json
 
 from django.core.management.base import BaseCommand, CommandError
 
+from reunite.audit import log
 from reunite.core.errors import DomainError
 from reunite.operations.services import get_operation
 from reunite.retention import services
 from reunite.retention.models import RetentionPolicy, audit_minimum
 
+MIN_CELL_FLOOR = 3  # below 3, suppression protects nobody
 POLICY_FIELDS = ("source_rows_days", "children_days", "attachments_days", "audit_days")
 
 
@@ -26,6 +28,9 @@ class Command(BaseCommand):
         for name in POLICY_FIELDS:
             parser.add_argument(f"--{name.replace('_', '-')}", type=int, dest=name,
                                 help="with --policy: days kept after the operation ends")
+        parser.add_argument("--public-min-cell", type=int, dest="public_min_cell",
+                            help="with --policy: the smallest group the public report shows "
+                                 f"(at least {MIN_CELL_FLOOR}; default 5)")
 
     def handle(self, *args, **options):
         if options["policy"]:
@@ -65,8 +70,14 @@ class Command(BaseCommand):
             for key, value in changes.items():
                 setattr(policy, key, value)
             policy.save()
-            from reunite.audit import log
-
             log.record("retention.policy", policy, operation_id=operation.pk, changes=changes)
+        if options["public_min_cell"] is not None:
+            if options["public_min_cell"] < MIN_CELL_FLOOR:
+                raise CommandError(f"public_min_cell: at least {MIN_CELL_FLOOR}.")
+            operation.public_min_cell = options["public_min_cell"]
+            operation.save(update_fields=["public_min_cell"])
+            log.record("operation.public_min_cell", operation, operation_id=operation.pk,
+                       changes={"public_min_cell": operation.public_min_cell})
         for key in POLICY_FIELDS:
             self.stdout.write(f"{key}: {getattr(policy, key)}")
+        self.stdout.write(f"public_min_cell: {operation.public_min_cell}")

@@ -56,6 +56,7 @@ from reunite.operations.models import (
 from reunite.retention.models import RetentionPolicy, Tombstone, audit_minimum
 
 KINDS = ("source_rows", "attachments", "children", "audit")
+_REMOVED = "removed under the retention policy"
 
 
 def policy_for(operation: Operation) -> RetentionPolicy:
@@ -132,10 +133,15 @@ def plan(today: dt.date | None = None) -> list[Step]:
             rows = (SourceRecord.objects.filter(batch__operation=operation)
                     .exclude(child_id__in=_with_absorbed(held_rows)).order_by("pk"))
             files = _intake_files(operation)
+            rejections = [batch.pk for batch in ImportBatch.objects.filter(operation=operation)
+                          .exclude(rejected=[]).order_by("pk")
+                          if any(r.get("record_id") or r.get("reason") != _REMOVED
+                                 for r in batch.rejected)]
             steps.append(Step(operation, "source_rows", rules.rule(operation.pk, "source_rows"),
                               Tombstone.Action.DELETED,
                               [f"source_record:{pk}" for pk in rows.values_list("pk", flat=True)]
-                              + [f"intake_file:{name}" for name in files]))
+                              + [f"intake_file:{name}" for name in files]
+                              + [f"rejected_rows:{pk}" for pk in rejections]))
         children = _with_absorbed(set(
             Target.objects.filter(operation=operation).values_list("child_id", flat=True)))
         if rules.expired(operation.pk, "attachments"):
@@ -233,6 +239,15 @@ def _apply_source_rows(step: Step) -> list[Tombstone]:
     SourceRecord.objects.filter(pk__in=ids).delete()
     stones += [_tombstone(step, "intake_file", name, Tombstone.Action.DELETED) for name in files]
     _delete_after_commit(default_storage, files)
+    # A rejection names the row and quotes its value (a date of birth, a name): keep only where
+    # and which field, so the batch's counts still add up.
+    batches = [int(i.split(":", 1)[1]) for i in step.items if i.startswith("rejected_rows:")]
+    for batch in ImportBatch.objects.filter(pk__in=batches):
+        batch.rejected = [{"row": r.get("row"), "record_id": "", "field": r.get("field", ""),
+                           "reason": _REMOVED} for r in batch.rejected]
+        batch.save(update_fields=["rejected"])
+        stones.append(_tombstone(step, "rejected_rows", batch.pk,
+                                 Tombstone.Action.ANONYMISED, {"rows": len(batch.rejected)}))
     return stones
 
 

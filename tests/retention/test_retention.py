@@ -35,8 +35,10 @@ def closed(operation, found_target, make_target, other_operation, agencies, cast
     RetentionPolicy.objects.create(operation=operation, source_rows_days=30,
                                    attachments_days=60, children_days=90)
     child = found_target.child
-    batch = ImportBatch.objects.create(operation=operation, agency=agencies["LCPD"],
-                                       file_name="lcpd.csv", file_sha256="a" * 64, format="csv")
+    batch = ImportBatch.objects.create(
+        operation=operation, agency=agencies["LCPD"], file_name="lcpd.csv", file_sha256="a" * 64,
+        format="csv", rejected=[{"row": 3, "record_id": "LC-9", "field": "dob",
+                                 "reason": "'13/45/2009' is not a date"}])
     SourceRecord.objects.create(child=child, agency=agencies["LCPD"], batch=batch,
                                 record_id="LC-1", data={"first_name": "Guadalupe"},
                                 fields={"first_name": "Guadalupe"}, content_hash="h1")
@@ -63,7 +65,8 @@ def _run(*args):
 def test_a_dry_run_lists_what_would_go_and_changes_nothing(closed, operation):
     steps = _run("--dry-run", "--today", "2021-12-01")
     assert steps[("children", operation.slug)]["items"] == [f"child:{closed['found'].child_id}"]
-    assert steps[("source_rows", operation.slug)]["count"] == 2  # the row and the kept file
+    # The row, the file kept for its rejected rows, and the rejections (they quote values).
+    assert steps[("source_rows", operation.slug)]["count"] == 3
     assert steps[("attachments", operation.slug)]["count"] == 1
     assert steps[("orphan_files", None)]["items"] == ["file:documents:documents/999/orphan.jpg"]
     assert Tombstone.objects.count() == 0
@@ -98,6 +101,8 @@ def test_apply_anonymises_the_child_and_keeps_the_figures(
     assert not storages["documents"].exists(file_name)
     assert not storages["documents"].exists("documents/999/orphan.jpg")
     assert not default_storage.exists(f"intake/{operation.pk}/{'a' * 64}.csv")
+    rejected = ImportBatch.objects.get(pk=closed["batch"].pk).rejected
+    assert rejected[0]["row"] == 3 and "13/45/2009" not in json.dumps(rejected)
     stone = Tombstone.objects.get(kind="child")
     assert stone.object_id == str(found.child_id) and stone.action == "anonymised"
     assert stone.rule == "children_days=90 after 2021-07-15"

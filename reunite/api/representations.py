@@ -322,6 +322,9 @@ class TargetDetailSerializer(TargetListSerializer):
     ncic_entries = NCICEntrySerializer(many=True, source="child.ncic_entries")
     local_cases = LocalCaseSerializer(many=True, source="child.local_cases")
     ncmec_reports = NCMECReportSerializer(many=True, source="child.ncmec_reports")
+    photo = serializers.SerializerMethodField(
+        help_text="The current photo: `url` and `thumbnail_url` serve it to those who may see "
+                  "the child")
     outcome = serializers.SerializerMethodField(help_text="The latest outcome, if any")
     outcomes = OutcomeSerializer(many=True)
     follow_ups = FollowUpSerializer(many=True)
@@ -335,9 +338,23 @@ class TargetDetailSerializer(TargetListSerializer):
 
     class Meta(TargetListSerializer.Meta):
         fields = [*TargetListSerializer.Meta.fields, "ncic_entries", "local_cases",
-                  "ncmec_reports", "outcome",
+                  "ncmec_reports", "photo", "outcome",
                   "outcomes", "follow_ups", "services", "screenings", "investigations",
                   "activities", "outcome_options"]
+
+    @extend_schema_field(serializers.DictField(allow_null=True))
+    def get_photo(self, target):
+        from reunite.documents.representation import file_url
+        from reunite.documents.services import current_photo
+
+        version = current_photo(target.child_id)
+        if version is None:
+            return None
+        request = self.context.get("request")
+        absolute = request.build_absolute_uri if request is not None else (lambda url: url)
+        return {"id": version.document_id, "version": version.number,
+                "url": absolute(file_url(version.document)),
+                "thumbnail_url": absolute(file_url(version.document, thumbnail=True))}
 
     @extend_schema_field(OutcomeSerializer(allow_null=True))
     def get_outcome(self, target):

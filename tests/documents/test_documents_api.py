@@ -147,3 +147,11 @@ def test_an_upload_that_fails_leaves_no_file_behind(target, cast, monkeypatch, s
     stored = settings.MEDIA_ROOT / "documents"
     assert not stored.exists() or not any(p.is_file() for p in stored.rglob("*"))
     assert not Document.objects.exists()
+
+
+def test_the_childs_record_in_the_api_points_to_the_current_photo(api, target):
+    assert api("investigator").get(f"/api/v1/targets/{target.pk}").json()["photo"] is None
+    body = post_photo(api, "investigator", target).json()
+    photo = api("investigator").get(f"/api/v1/targets/{target.pk}").json()["photo"]
+    assert photo["id"] == body["id"] and photo["url"] == body["url"]
+    assert api("investigator").get(photo["thumbnail_url"]).status_code == 200

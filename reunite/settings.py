@@ -60,6 +60,8 @@ INSTALLED_APPS = [
     "reunite.intake",
     "reunite.matching",
     "reunite.reports",
+    "reunite.documents",
+    "reunite.retention",
     "reunite.demo",
     "reunite.api",
     "reunite.web",
@@ -147,6 +149,11 @@ MEDIA_ROOT = DATA_DIR / "media"
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {"BACKEND": "whitenoise.storage.CompressedStaticFilesStorage"},
+    # Children's photos and documents. Never served from a URL of their own (only through the
+    # access-checked view); local files under MEDIA_ROOT by default. An S3-compatible store is a
+    # setting away: REUNITE_DOCUMENTS_STORAGE=storages.backends.s3.S3Storage (django-storages).
+    "documents": {"BACKEND": env_str("REUNITE_DOCUMENTS_STORAGE",
+                                     "django.core.files.storage.FileSystemStorage")},
 }
 WHITENOISE_USE_FINDERS = True
 WHITENOISE_AUTOREFRESH = DEBUG
@@ -168,6 +175,10 @@ REUNITE_INTAKE_MAX_CELL_CHARS = env_int("REUNITE_INTAKE_MAX_CELL_CHARS", 32_767)
 REUNITE_INTAKE_READ_SECONDS = env_int("REUNITE_INTAKE_READ_SECONDS", 60)
 # An operator's own header spellings (CSV "field,header"), added to reunite/intake/headers.csv.
 REUNITE_INTAKE_HEADERS = env_str("REUNITE_INTAKE_HEADERS", "")
+# Children's photos and documents (reunite.documents): size limits, checked before decoding.
+REUNITE_MAX_PHOTO_BYTES = env_int("REUNITE_MAX_PHOTO_BYTES", 10 * 1024 * 1024)
+REUNITE_MAX_PHOTO_PIXELS = env_int("REUNITE_MAX_PHOTO_PIXELS", 40_000_000)
+REUNITE_MAX_ATTACHMENT_BYTES = env_int("REUNITE_MAX_ATTACHMENT_BYTES", 25 * 1024 * 1024)
 # PFIF record ids are "domain/local-id": the domain names the repository that issued them.
 REUNITE_PFIF_DOMAIN = env_str("REUNITE_PFIF_DOMAIN", "reunite.local")
 

@@ -7,5 +7,6 @@ urlpatterns = [
     path("accounts/", include("reunite.accounts.urls")),
     path("audit/", include("reunite.audit.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
+    path("", include("reunite.documents.urls")),
     path("", include("reunite.web.urls")),
 ]

@@ -136,3 +136,30 @@ def may_see(user, restricted: Restricted) -> bool:
 def restricted_value(user, restricted: Restricted, value, placeholder=None):
     """The value if the user has the need to know, else the placeholder ("it exists")."""
     return value if may_see(user, restricted) else placeholder
+
+
+# What may leave the system in an export: a file outlives every access check, so this is narrower
+# than what a role may read on screen (NEED_TO_KNOW). Screening indicators and investigation
+# details are never in an export. Trafficking indicators never leave in a file: a spreadsheet
+# cannot be need-to-know, and NCMEC itself never reveals likely trafficking. Foster-care status
+# leaves only with the coordinator, who hands the list to the agencies that return children in
+# CYFD's custody to CYFD (P.L. 113-183); an investigator's field list carries no custody status
+# (it is on the child's page when needed).
+EXPORT_NEED_TO_KNOW: dict[Restricted, frozenset[str]] = {
+    Restricted.SCREENING_INDICATORS: frozenset(),
+    Restricted.INVESTIGATION_DETAILS: frozenset(),
+    Restricted.TRAFFICKING_INDICATORS: frozenset(),
+    Restricted.FOSTER_CARE: frozenset({Role.COORDINATOR}),
+}
+
+
+def may_export(user, restricted: Restricted) -> bool:
+    """Whether restricted information may leave the system in this user's export."""
+    if not (has_cap(user, Cap.EXPORT) and may_see(user, restricted)):
+        return False
+    return user.is_superuser or user.role in EXPORT_NEED_TO_KNOW[restricted]
+
+
+def export_withheld(user) -> list[str]:
+    """The restricted information removed from this user's exports."""
+    return [r.value for r in Restricted if not may_export(user, r)]

@@ -6,7 +6,14 @@ from rest_framework import serializers
 
 from reunite.access.policy import Cap, Restricted, has_cap, may_see
 from reunite.agencies.models import Agency
-from reunite.children.models import Child, LocalCase, MatchReview, NCICEntry, SourceRecord
+from reunite.children.models import (
+    Child,
+    LocalCase,
+    MatchReview,
+    NCICEntry,
+    NCMECReport,
+    SourceRecord,
+)
 from reunite.operations.models import (
     Activity,
     FollowUp,
@@ -69,7 +76,8 @@ class OperationSerializer(serializers.ModelSerializer):
     class Meta:
         model = Operation
         fields = ["id", "name", "slug", "area", "country", "start_date", "end_date", "ongoing",
-                  "lead_agencies", "agencies", "baseline_frozen_at", "pfif_domains"]
+                  "lead_agencies", "agencies", "baseline_frozen_at", "pfif_domains",
+                  "public_min_cell"]
 
 
 class OperationCountsSerializer(serializers.Serializer):
@@ -186,7 +194,7 @@ class NCICEntrySerializer(serializers.ModelSerializer):
     class Meta:
         model = NCICEntry
         fields = ["id", "nic", "category", "status", "entering_agency", "entered_on",
-                  "cleared_on"]
+                  "entered_at", "cleared_on"]
 
 
 class LocalCaseSerializer(serializers.ModelSerializer):
@@ -197,7 +205,15 @@ class LocalCaseSerializer(serializers.ModelSerializer):
         model = LocalCase
         fields = ["id", "agency", "case_number", "classification", "status",
                   "date_last_contact", "last_seen_city", "last_seen_state", "last_seen_country",
-                  "opened_on", "closed_on"]
+                  "opened_on", "reported_at", "closed_on"]
+
+
+class NCMECReportSerializer(serializers.ModelSerializer):
+    reporting_agency = AgencyCode(allow_null=True)
+
+    class Meta:
+        model = NCMECReport
+        fields = ["id", "reported_at", "case_number", "reporting_agency"]
 
 
 # ---------------------------------------------------------------------------------------------
@@ -329,6 +345,10 @@ class TargetDetailSerializer(TargetListSerializer):
     sources = SourceSerializer(many=True, source="child.source_records")
     ncic_entries = NCICEntrySerializer(many=True, source="child.ncic_entries")
     local_cases = LocalCaseSerializer(many=True, source="child.local_cases")
+    ncmec_reports = NCMECReportSerializer(many=True, source="child.ncmec_reports")
+    photo = serializers.SerializerMethodField(
+        help_text="The current photo: `url` and `thumbnail_url` serve it to those who may see "
+                  "the child")
     outcome = serializers.SerializerMethodField(help_text="The latest outcome, if any")
     outcomes = OutcomeSerializer(many=True)
     follow_ups = FollowUpSerializer(many=True)
@@ -341,9 +361,24 @@ class TargetDetailSerializer(TargetListSerializer):
     )
 
     class Meta(TargetListSerializer.Meta):
-        fields = [*TargetListSerializer.Meta.fields, "ncic_entries", "local_cases", "outcome",
+        fields = [*TargetListSerializer.Meta.fields, "ncic_entries", "local_cases",
+                  "ncmec_reports", "photo", "outcome",
                   "outcomes", "follow_ups", "services", "screenings", "investigations",
                   "activities", "outcome_options"]
+
+    @extend_schema_field(serializers.DictField(allow_null=True))
+    def get_photo(self, target):
+        from reunite.documents.representation import file_url
+        from reunite.documents.services import current_photo
+
+        version = current_photo(target.child_id)
+        if version is None:
+            return None
+        request = self.context.get("request")
+        absolute = request.build_absolute_uri if request is not None else (lambda url: url)
+        return {"id": version.document_id, "version": version.number,
+                "url": absolute(file_url(version.document)),
+                "thumbnail_url": absolute(file_url(version.document, thumbnail=True))}
 
     @extend_schema_field(OutcomeSerializer(allow_null=True))
     def get_outcome(self, target):

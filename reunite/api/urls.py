@@ -16,6 +16,13 @@ from reunite.api.views.actions import (
 )
 from reunite.api.views.agencies import AgenciesView
 from reunite.api.views.auth import TokenView
+from reunite.api.views.clocks import ClocksView
+from reunite.api.views.documents import (
+    AttachmentsView,
+    DocumentFileView,
+    DocumentView,
+    PhotosView,
+)
 from reunite.api.views.files import ExportView, IntakeView
 from reunite.api.views.operations import OperationsView, OperationView
 from reunite.api.views.reports import ReportView
@@ -57,6 +64,11 @@ urlpatterns = [
     route(f"{TARGET}/activities", ActivitiesView.as_view(), "activities"),
     route(f"{TARGET}/assign", AssignView.as_view(), "assign"),
     route(f"{TARGET}/split", SplitView.as_view(), "split"),
+    route(f"{TARGET}/clocks", ClocksView.as_view(), "clocks"),
+    route(f"{TARGET}/photos", PhotosView.as_view(), "photos"),
+    route(f"{TARGET}/attachments", AttachmentsView.as_view(), "attachments"),
+    route(r"documents/(?P<document_id>[^/]+)", DocumentView.as_view(), "document"),
+    route(r"documents/(?P<document_id>[^/]+)/file", DocumentFileView.as_view(), "document-file"),
     route(r"review/(?P<review_id>[^/]+)", ReviewDecisionView.as_view(), "review-decision"),
     # Other apps' endpoints under /api/v1/ go here, before the catch-all below.
     re_path(r"^audit/", include("reunite.audit.api_urls")),  # the auditors' API (issue 4)

@@ -208,6 +208,8 @@ class NCICEntry(models.Model):
         "agencies.Agency", null=True, blank=True, on_delete=models.PROTECT
     )
     entered_on = models.DateField(null=True, blank=True)
+    # The moment of entry, for the 2-hour clock (34 U.S.C. 41308); empty when not recorded.
+    entered_at = models.DateTimeField(null=True, blank=True)
     cleared_on = models.DateField(null=True, blank=True)
 
     class Meta:
@@ -244,6 +246,8 @@ class LocalCase(models.Model):
     last_seen_state = models.CharField(max_length=50, blank=True)
     last_seen_country = models.CharField(max_length=2, blank=True)
     opened_on = models.DateField(null=True, blank=True)
+    # The moment the child was reported missing to this agency: the compliance clocks start here.
+    reported_at = models.DateTimeField(null=True, blank=True)
     closed_on = models.DateField(null=True, blank=True)
 
     class Meta:
@@ -258,6 +262,33 @@ class LocalCase(models.Model):
     @property
     def date_last_contact_partial(self) -> PartialDate | None:
         return PartialDate.stored(self.date_last_contact, self.date_last_contact_precision)
+
+
+class NCMECReport(models.Model):
+    """A report of the child to NCMEC, at the moment it was made. Recorded as its own fact: an
+    NCIC entry is not an NCMEC report, nor is a record NCMEC sent (42 U.S.C. 671(a)(35)(B) asks
+    for a report within 24 hours for a child missing from foster care)."""
+
+    child = models.ForeignKey(Child, on_delete=models.PROTECT, related_name="ncmec_reports")
+    reported_at = models.DateTimeField()
+    case_number = models.CharField(max_length=50, blank=True, help_text=_("NCMEC's case number"))
+    reporting_agency = models.ForeignKey(
+        "agencies.Agency", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    recorded_by = models.ForeignKey(
+        "accounts.User", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    recorded_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["reported_at", "id"]
+        verbose_name = "NCMEC report"
+        constraints = [
+            models.UniqueConstraint(fields=["child", "reported_at"], name="one_ncmec_report_moment")
+        ]
+
+    def __str__(self) -> str:
+        return f"NCMEC report {self.case_number or ''} at {self.reported_at:%Y-%m-%d %H:%M}"
 
 
 class ChildMerge(models.Model):

@@ -2,11 +2,13 @@
 
 import datetime as dt
 
+from django.apps import apps
 from django.db import transaction
 from django.utils import timezone
 
 from reunite.agencies.models import Agency
 from reunite.audit import log
+from reunite.children.clocks import moments_from_record
 from reunite.children.models import (
     Child,
     ChildMerge,
@@ -14,6 +16,7 @@ from reunite.children.models import (
     LocalCase,
     MatchReview,
     NCICEntry,
+    NCMECReport,
     SourceRecord,
 )
 from reunite.children.search import search_text_for
@@ -144,6 +147,7 @@ def attach_identifiers(child: Child, record: dict, agency: Agency, opened_on=Non
                 last_seen_country=record.get("last_seen_country", ""),
                 opened_on=opened_on,
             )
+    moments_from_record(child, record, agency)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -156,6 +160,8 @@ def _moved_rows(child: Child) -> dict:
         "ncic_entries": list(child.ncic_entries.values_list("pk", flat=True)),
         "local_cases": list(child.local_cases.values_list("pk", flat=True)),
         "targets": list(child.targets.values_list("pk", flat=True)),
+        "ncmec_reports": list(child.ncmec_reports.values_list("pk", flat=True)),
+        "documents": list(child.documents.values_list("pk", flat=True)),
     }
 
 
@@ -201,6 +207,8 @@ def merge_children(
     absorbed.source_records.update(child=survivor)
     absorbed.ncic_entries.update(child=survivor)
     absorbed.local_cases.update(child=survivor)
+    absorbed.ncmec_reports.update(child=survivor)
+    absorbed.documents.update(child=survivor)
     absorbed.targets.filter(pk__in=moved["targets"]).update(child=survivor)
     absorbed.targets.filter(pk__in=duplicate_targets).update(active=False)
     before = {f: shown_identity(survivor, f) for f in IDENTITY_FIELDS}
@@ -233,6 +241,9 @@ def undo_merge(merge: ChildMerge, *, user=None) -> Child:
     SourceRecord.objects.filter(pk__in=moved["source_records"]).update(child=absorbed)
     NCICEntry.objects.filter(pk__in=moved["ncic_entries"]).update(child=absorbed)
     LocalCase.objects.filter(pk__in=moved["local_cases"]).update(child=absorbed)
+    NCMECReport.objects.filter(pk__in=moved.get("ncmec_reports", [])).update(child=absorbed)
+    apps.get_model("documents", "Document").objects.filter(
+        pk__in=moved.get("documents", [])).update(child=absorbed)
     from reunite.operations.models import Target
 
     Target.objects.filter(pk__in=moved["targets"]).update(child=absorbed)

@@ -30,6 +30,7 @@ import datetime as dt
 import io
 import random
 import zipfile
+import zlib
 from dataclasses import dataclass, field
 
 from faker import Faker
@@ -474,6 +475,22 @@ def _us(day: dt.date) -> str:
     return day.strftime("%m/%d/%Y")
 
 
+def reported_at(child: DemoChild) -> dt.datetime:
+    """When the home agency took the report: the evening after the last contact, at an hour
+    fixed by the case number (no random draw, so the rest of the demo stays as it was)."""
+    spread = zlib.crc32(child.case_number.encode())
+    return dt.datetime.combine(child.last_contact, dt.time(17 + spread % 6, (spread // 6) % 60))
+
+
+def ncic_entered_at(child: DemoChild) -> dt.datetime:
+    """Most entries within the 2 hours the law allows; about one in six later (a gap the
+    dashboard's clock shows)."""
+    spread = zlib.crc32(child.nic.encode())
+    late = spread % 6 == 0
+    minutes = 180 + spread % 1500 if late else 15 + spread % 100
+    return reported_at(child) + dt.timedelta(minutes=minutes)
+
+
 def local_row(child: DemoChild, agency: str, case_number: str) -> dict:
     """The child in the intake format as a local agency holds it (accents, both surnames)."""
     return {
@@ -515,6 +532,7 @@ def ncic_row(child: DemoChild) -> dict:
         "dlc": child.last_contact.isoformat(), "city": child.city, "state": "NM",
         "address": _ascii(child.address), "zip": child.postcode,
         "guardian": _ascii(child.guardian_name),
+        "ncic_entered_at": ncic_entered_at(child).strftime("%Y-%m-%d %H:%M"),
     }
 
 
@@ -539,7 +557,7 @@ LCPD_HEADER = [
     "Record ID", "Case Number", "Last Name", "Second Last Name", "First Name", "Middle Name",
     "Aliases", "Sex", "DOB", "Race", "Ethnicity", "Height", "Weight", "Eyes", "Hair",
     "Last Contact", "Address", "Zip", "City", "State", "Classification", "NIC", "Case Status",
-    "Guardian", "Custody", "Risk", "Assigned Detective",
+    "Guardian", "Custody", "Risk", "Assigned Detective", "Reported At",
 ]
 
 
@@ -554,6 +572,7 @@ def _lcpd_line(child: DemoChild) -> list:
         row["hair_color"], _us(child.last_contact), row["address"], row["postcode"],
         row["last_seen_city"], "NM", row["classification"], nic, "open", row["guardian_name"],
         row["custody"], row["risk_factors"], _detective(child),
+        reported_at(child).strftime("%m/%d/%Y %H:%M"),
     ]
 
 
@@ -700,7 +719,7 @@ def sppd_file(children: list[DemoChild]) -> DemoFile:
 NCIC_HEADER = [
     "record_id", "nic", "ncic_status", "mke", "agency", "oca", "last_name", "second_last_name",
     "first_name", "middle_name", "sex", "rac", "eth", "dob", "hgt", "wgt", "eye", "hai", "smt",
-    "dlc", "address", "zip", "city", "state", "guardian",
+    "dlc", "address", "zip", "city", "state", "guardian", "ncic_entered_at",
 ]
 
 

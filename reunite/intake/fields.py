@@ -10,6 +10,7 @@ from unidecode import unidecode
 
 from reunite.children.models import RISK_FACTORS, Classification, Custody, NCICEntry
 from reunite.core.errors import DomainError
+from reunite.core.moments import moment_text, parse_moment
 from reunite.core.validation import country_code
 from reunite.intake.dates import earliest, latest, read_date
 from reunite.intake.headers import field_for, header_key
@@ -20,6 +21,8 @@ COLUMNS = [
     "date_last_contact", "address", "postcode", "last_seen_city", "last_seen_state",
     "last_seen_country", "classification", "ncic_nic", "ncic_status", "local_agency",
     "local_case_number", "local_case_status", "guardian_name", "custody", "risk_factors",
+    # Exact moments for the compliance clocks (date and time of day; local time without offset).
+    "reported_at", "ncic_entered_at", "ncmec_reported_at",
 ]
 # Read from an NCIC extract when its columns are there; not part of the exported format.
 NCIC_COLUMNS = ["ncic_category", "ncic_entered_on", "ori"]
@@ -260,6 +263,8 @@ def clean_row(raw: dict, today: dt.date | None = None, reading: Reading | None =
     }
     if caution:
         clean["ncic_caution"] = True
+    for name in ("reported_at", "ncic_entered_at", "ncmec_reported_at"):
+        clean[name] = moment_text(parse_moment(row.get(name), name, reading.date_order))
     return clean
 
 
@@ -273,8 +278,9 @@ def soft_warnings(record: dict, on: dt.date) -> list[tuple[str, str]]:
         found.append(("ncic_nic", f"ncic_status is '{record['ncic_status']}' but no ncic_nic is "
                                   "given: no NCIC entry is recorded; the status is kept in the "
                                   "source record."))
-    if (record.get("ncic_category") or record.get("ncic_entered_on")) and not record["ncic_nic"]:
-        found.append(("ncic_nic", "an NCIC message key or entry date is given without an "
+    if (record.get("ncic_category") or record.get("ncic_entered_on")
+            or record.get("ncic_entered_at")) and not record["ncic_nic"]:
+        found.append(("ncic_nic", "an NCIC message key or entry date or time is given without an "
                                   "ncic_nic: kept in the source record only."))
     if record.get("ncic_caution"):
         found.append(("ncic_category", "the NCIC entry carries the caution flag (message key "

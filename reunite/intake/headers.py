@@ -28,8 +28,10 @@ FIELDS = (
     "last_seen_country", "classification", "ncic_nic", "ncic_status", "ncic_category",
     "ncic_entered_on", "ori", "local_agency", "local_case_number", "local_case_status",
     "guardian_name", "custody", "risk_factors", "age",
+    "reported_at", "ncic_entered_at", "ncmec_reported_at",
 )
-DATE_FIELDS = ("dob", "date_last_contact", "ncic_entered_on")
+DATE_FIELDS = ("dob", "date_last_contact", "ncic_entered_on", "reported_at", "ncic_entered_at",
+               "ncmec_reported_at")
 
 
 def header_key(name) -> str:

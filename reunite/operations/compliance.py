@@ -1,28 +1,36 @@
-"""Compliance clocks: what the law says must happen by when, and which children it is overdue for.
+"""Compliance clocks: what the law says must happen by when, counted in hours from recorded moments.
 
 - NCIC: every missing person under 21 is entered in NCIC within 2 hours of the report
   (34 U.S.C. 41307–41308; NMSA 29-15-7).
-- NCMEC: a child missing from foster care is reported to NCMEC within 24 hours (P.L. 113-183 §104).
+- NCMEC: a child missing from foster care is reported to NCMEC within 24 hours
+  (42 U.S.C. 671(a)(35)(B), P.L. 113-183 §104). An NCIC entry is not an NCMEC report, and neither
+  is a record NCMEC sent us: only a recorded `NCMECReport` stops this clock.
 - Screening: a found child is owed a screening for exploitation (42 U.S.C. 671(a)(35)(A)); the law
   sets no deadline, so it is shown as owed since the day the child was found, never "overdue".
 
-Reports and entries are held as dates, not times, so the clocks work at day precision: an entry on
-the day of the report counts as on time, and a clock is overdue once its whole last day has passed.
-A report's day is the local case's opening date, or the date of last contact when the opening date
-was not sent (the earliest the report can have been).
+A clock starts at the moment of the report (the earliest `LocalCase.reported_at` of the child) and
+stops at the moment of the NCIC entry (`NCICEntry.entered_at`) or of the NCMEC report. Nothing is
+inferred from dates: a child whose report moment is not recorded has no running clock and is
+counted as such, so the gap is visible and can be filled in.
 
-Each clock answers with how many children are overdue and the longest-overdue few, in a fixed
-number of queries whatever the size of the list.
+Each board answers in a fixed number of queries whatever the size of the list.
 """
 
 import datetime as dt
 from dataclasses import dataclass, field
 
-from django.db.models import Count, Exists, OuterRef, QuerySet, Subquery
-from django.db.models.functions import Coalesce
+from django.db.models import (
+    Count,
+    DateTimeField,
+    Exists,
+    ExpressionWrapper,
+    F,
+    OuterRef,
+    QuerySet,
+    Subquery,
+)
 
-from reunite.agencies.models import Agency
-from reunite.children.models import Custody, LocalCase, NCICEntry, SourceRecord
+from reunite.children.models import Custody, LocalCase, NCICEntry, NCMECReport
 from reunite.operations.models import FollowUp, Target, TargetStatus
 
 NCIC_ENTRY_HOURS = 2
@@ -32,88 +40,101 @@ SHOWN = 10
 
 @dataclass(frozen=True)
 class Clock:
-    target: Target
-    reported_on: dt.date
-    due_on: dt.date
+    """One child's running clock: reported at `started_at`, due by `due_at`, not yet met."""
 
-    def days_overdue(self, today: dt.date) -> int:
-        return (today - self.due_on).days
+    target: Target
+    started_at: dt.datetime
+    due_at: dt.datetime
+
+    def minutes_left(self, now: dt.datetime) -> int:
+        """Minutes until the deadline; negative once it has passed."""
+        return int((self.due_at - now).total_seconds() / 60)  # whole minutes, toward zero
+
+    def overdue(self, now: dt.datetime) -> bool:
+        return now > self.due_at
 
 
 @dataclass
-class Overdue:
-    count: int = 0
-    oldest: list[Clock] = field(default_factory=list)  # the longest overdue, at most SHOWN
+class Board:
+    """One law's clocks across the list."""
+
+    hours: int
+    running: list[Clock] = field(default_factory=list)  # soonest due first, at most SHOWN
+    running_count: int = 0       # children whose clock is running (not met yet)
+    overdue: int = 0             # of those, past the deadline
+    late: int = 0                # met, but after the deadline
+    no_report_moment: int = 0    # outstanding children whose report moment is not recorded
+    no_stop_moment: int = 0      # met at a moment not recorded (entry exists, time unknown)
 
     def __bool__(self) -> bool:
-        return self.count > 0
+        return self.overdue > 0
 
-    def __len__(self) -> int:
-        return self.count
-
-
-def _report_day():
-    return Coalesce("opened_on", "date_last_contact")
-
-
-def _reported_before(day: dt.date):
-    """The child has a local case whose report day is before `day`."""
-    return Exists(
-        LocalCase.objects.annotate(reported=_report_day())
-        .filter(child=OuterRef("child_id"), reported__lt=day)
-    )
+    @property
+    def count(self) -> int:
+        return self.overdue
 
 
 def _first_report():
+    """The moment the child was first reported missing (any of the child's local cases)."""
     return Subquery(
-        LocalCase.objects.filter(child=OuterRef("child_id")).annotate(reported=_report_day())
-        .exclude(reported__isnull=True).order_by("reported").values("reported")[:1]
+        LocalCase.objects.filter(child=OuterRef("child_id"), reported_at__isnull=False)
+        .order_by("reported_at").values("reported_at")[:1],
+        output_field=DateTimeField(),
     )
 
 
-def _overdue(candidates: QuerySet[Target], before: dt.date, late_by: dt.timedelta) -> Overdue:
-    overdue = candidates.filter(_reported_before(before))
-    count = overdue.count()
-    oldest = (
-        overdue.annotate(reported_on=_first_report()).select_related("child")
-        .order_by("reported_on", "pk")[:SHOWN]
+def _board(candidates: QuerySet[Target], stopped, stop_unknown, late: int, hours: int,
+           now: dt.datetime) -> Board:
+    """Clocks for `candidates` (outstanding children the law applies to); `stopped` says the
+    clock was met, `stop_unknown` that it was met at an unrecorded moment."""
+    reported = candidates.annotate(reported=_first_report())
+    running = reported.filter(reported__isnull=False).exclude(stopped)
+    limit = now - dt.timedelta(hours=hours)
+    counts = running.aggregate(total=Count("pk"))
+    overdue = running.filter(reported__lt=limit).count()
+    shown = running.select_related("child").order_by("reported", "pk")[:SHOWN]
+    return Board(
+        hours=hours,
+        running=[Clock(t, t.reported, t.reported + dt.timedelta(hours=hours)) for t in shown],
+        running_count=counts["total"],
+        overdue=overdue,
+        late=late,
+        no_report_moment=reported.filter(reported__isnull=True).exclude(stopped).count(),
+        no_stop_moment=candidates.filter(stop_unknown).count(),
     )
-    return Overdue(count, [Clock(t, t.reported_on, t.reported_on + late_by) for t in oldest])
 
 
-def ncic_entries_overdue(targets: QuerySet[Target], today: dt.date) -> Overdue:
-    """Outstanding children reported missing with no NCIC entry, past the day of the report."""
-    has_entry = Exists(NCICEntry.objects.filter(child=OuterRef("child_id")))
-    missing = targets.filter(status=TargetStatus.OUTSTANDING).exclude(has_entry)
-    return _overdue(missing, today, dt.timedelta(0))
-
-
-def ncic_entries_late(targets: QuerySet[Target]) -> int:
-    """Children with an NCIC entry made on a later day than the report of their case."""
-    reported_earlier = Exists(
-        LocalCase.objects.annotate(reported=_report_day())
-        .filter(child=OuterRef("child_id"), reported__lt=OuterRef("entered_on"))
-    )
+def _late(model, targets: QuerySet[Target], moment: str, hours: int) -> int:
+    """Children on the list whose clock stopped after its deadline."""
+    due = ExpressionWrapper(F("reported") + dt.timedelta(hours=hours),
+                            output_field=DateTimeField())
     return (
-        NCICEntry.objects.filter(child_id__in=targets.values("child_id"))
-        .filter(reported_earlier).values("child_id").distinct().count()
+        model.objects.filter(child_id__in=targets.values("child_id"),
+                             **{f"{moment}__isnull": False})
+        .annotate(reported=_first_report()).filter(reported__isnull=False)
+        .annotate(due=due).filter(**{f"{moment}__gt": F("due")})
+        .values("child_id").distinct().count()
     )
 
 
-def _reported_to_ncmec():
-    """NCMEC knows of the child when a clearinghouse sent a record of it or holds a case on it."""
-    clearinghouse = Agency.Kind.CLEARINGHOUSE
-    return Exists(
-        SourceRecord.objects.filter(child=OuterRef("child_id"), agency__kind=clearinghouse)
-    ) | Exists(LocalCase.objects.filter(child=OuterRef("child_id"), agency__kind=clearinghouse))
+def ncic_clocks(targets: QuerySet[Target], now: dt.datetime) -> Board:
+    """Outstanding children reported missing: NCIC entry within 2 hours of the report."""
+    entry = NCICEntry.objects.filter(child=OuterRef("child_id"))
+    return _board(
+        targets.filter(status=TargetStatus.OUTSTANDING), Exists(entry),
+        Exists(entry.filter(entered_at__isnull=True)),
+        _late(NCICEntry, targets, "entered_at", NCIC_ENTRY_HOURS), NCIC_ENTRY_HOURS, now,
+    )
 
 
-def ncmec_reports_overdue(targets: QuerySet[Target], today: dt.date) -> Overdue:
-    """Outstanding foster-care children not known to NCMEC a full day after the report."""
-    pending = targets.filter(
-        status=TargetStatus.OUTSTANDING, child__custody=Custody.CYFD
-    ).exclude(_reported_to_ncmec())
-    return _overdue(pending, today - dt.timedelta(days=1), dt.timedelta(days=1))
+def ncmec_clocks(targets: QuerySet[Target], now: dt.datetime) -> Board:
+    """Outstanding children in foster care: reported to NCMEC within 24 hours of the report."""
+    report = NCMECReport.objects.filter(child=OuterRef("child_id"))
+    foster = targets.filter(status=TargetStatus.OUTSTANDING, child__custody=Custody.CYFD)
+    late = _late(NCMECReport, targets.filter(child__custody=Custody.CYFD), "reported_at",
+                 NCMEC_FOSTER_CARE_HOURS)
+    return _board(foster, Exists(report), Exists(report.none()), late,
+                  NCMEC_FOSTER_CARE_HOURS, now)
 
 
 def pending_follow_ups(targets: QuerySet[Target]) -> QuerySet[FollowUp]:

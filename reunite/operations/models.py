@@ -22,6 +22,10 @@ class Operation(models.Model):
         default=list, blank=True,
         help_text=_("PFIF domains accepted on import, e.g. personfinder.google.org; empty = all"),
     )
+    # Public aggregates never show a group smaller than this (small-cell suppression).
+    public_min_cell = models.PositiveSmallIntegerField(
+        default=5, help_text=_("Smallest group the public report shows")
+    )
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:

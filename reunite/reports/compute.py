@@ -33,6 +33,7 @@ from reunite.operations.models import (
     Target,
     TargetStatus,
 )
+from reunite.reports import suppression
 
 FOUND_STATUSES = (TargetStatus.RECOVERED, TargetStatus.LOCATED)
 CONCERN_RESULTS = (Screening.Result.POSSIBLE_CONCERN, Screening.Result.CLEAR_CONCERN)
@@ -93,6 +94,7 @@ def build_report(operation: Operation, public: bool = False) -> dict:
         # Children whose date of birth is a month or a year: counted at their youngest age.
         "age_inexact": ages["inexact"],
         "age_distribution": ages["distribution"],
+        "sex_distribution": _sexes(listed),
         "found_abroad": sum(abroad.values()),
         "found_abroad_countries": sorted(_country_name(code) for code in abroad),
         **_services(operation),
@@ -105,6 +107,8 @@ def build_report(operation: Operation, public: bool = False) -> dict:
         "timeline_granularity": "week" if public else "day",
         "definitions": dict(DEFINITIONS),
     }
+    if public:
+        _suppress_small_cells(report, abroad, operation.public_min_cell)
     if not public:
         last_found = max((row["date"] for row in finds), default=None)
         report["last_found_on"] = last_found.isoformat() if last_found else None
@@ -197,6 +201,49 @@ def _ages(listed, on: dt.date) -> dict:
         # Every year in the range, zeros included, so a chart's bars line up with the ages.
         "distribution": [{"age": age, "count": by_age[age]} for age in range(low, high + 1)],
     }
+
+
+def _sexes(listed) -> dict:
+    return {row["child__sex"]: row["n"] for row in
+            listed.values("child__sex").annotate(n=Count("id")).order_by("child__sex")}
+
+
+def _suppress_small_cells(report: dict, abroad: Counter, threshold: int) -> None:
+    """Public breakdowns never show a group smaller than the threshold (see `suppression`)."""
+    hidden: list[str] = []
+    bands, unknown, gone = suppression.age_bands(report["age_distribution"],
+                                                 report["age_unknown"], threshold)
+    report["age_distribution"] = suppression.strip_private(bands)
+    report["age_unknown"] = unknown
+    hidden += [f"age_distribution.{k}" for k in gone]
+    for key in ("sex_distribution", "investigations", "investigations_by_lead"):
+        report[key], gone = suppression.suppress_cells(report[key], threshold)
+        hidden += [f"{key}.{k}" for k in gone]
+    rows, gone = suppression.suppress_rows(
+        report["investigations_by_type_and_lead"], threshold,
+        key=lambda row: f"{row['type']}/{row['lead_agency']}")
+    report["investigations_by_type_and_lead"] = rows
+    hidden += [f"investigations_by_type_and_lead.{k}" for k in gone]
+    for kind in ("offered", "accepted"):
+        cells, gone = suppression.suppress_cells(
+            {t: v[kind] for t, v in report["services_by_type"].items()}, threshold)
+        for service_type, value in cells.items():
+            report["services_by_type"][service_type][kind] = value
+        hidden += [f"services_by_type.{t}.{kind}" for t in gone]
+    # Places: a country is named only for a group at least the threshold's size.
+    named = sorted(_country_name(code) for code, n in abroad.items() if n >= threshold)
+    if any(n < threshold for n in abroad.values()):
+        if named or sum(abroad.values()) >= threshold:
+            named.append("other countries")
+        hidden.append("found_abroad_countries")
+    report["found_abroad_countries"] = named
+    report["min_cell"] = threshold
+    report["suppressed"] = hidden
+    report["definitions"]["min_cell"] = (
+        f"Public breakdowns never show a group of fewer than {threshold} children: ages are "
+        f"grouped into bands, and smaller groups are shown as \"fewer than {threshold}\". The "
+        "headline counts are exact."
+    )
 
 
 def _first_finds(operation: Operation) -> list[dict]:

@@ -112,10 +112,21 @@ def age_sentence(report: dict) -> str:
     text = f"The minors ranged in age from {report['age_min']} to {report['age_max']}"
     if report["age_unknown"]:
         text += f" ({count_words(report['age_unknown'], 'minor')} with no date of birth on file)"
+    elif "age_distribution.unknown" in report.get("suppressed", ()):
+        text += f" ({_fewer(report)} with no date of birth on file)"
     if report.get("age_inexact"):
         text += (f"; for {count_words(report['age_inexact'], 'minor')} only the month or year of "
                  "birth is known, counted at the youngest possible age")
     return text + "."
+
+
+def _fewer(report: dict) -> str:
+    """A suppressed small group, in words (public report: see reports.suppression)."""
+    return f"fewer than {report.get('min_cell', 5)}"
+
+
+def _count(report: dict, n) -> str:
+    return f"{n:,}" if n is not None else _fewer(report)
 
 
 def result_lines(report: dict) -> list[str]:
@@ -177,7 +188,7 @@ def facts(report: dict) -> list[str]:
         lines.append(
             f"{count_words(report['found_abroad'], 'minor', start=True)} "
             f"{_verb(report['found_abroad'], 'was', 'were')} found outside "
-            f"{_country_phrase(report)}, in {countries}."
+            f"{_country_phrase(report)}" + (f", in {countries}." if countries else ".")
         )
     lines.extend(_investigation_sentences(report))
     pending = report["pending_follow_ups"]
@@ -203,10 +214,13 @@ def _investigation_sentences(report: dict) -> list[str]:
     for kind, count in report["investigations"].items():
         lead = leads.get(kind, [])
         # One lead: "led by HSI Deming"; several: "led by HSI Deming (1); HSI Las Cruces (2)".
-        by = lead[0][0] if len(lead) == 1 else "; ".join(f"{name} ({n})" for name, n in lead)
+        by = lead[0][0] if len(lead) == 1 else "; ".join(
+            f"{name} ({_count(report, n)})" for name, n in lead)
+        counted = (count_words(count, "investigation", start=True) if count is not None
+                   else f"{_fewer(report).capitalize()} investigations")
         lines.append(
-            f"{count_words(count, 'investigation', start=True)} {_verb(count, 'was', 'were')} "
-            f"initiated for {_type_label(kind)}, led by {by}."
+            f"{counted} {_verb(count, 'was', 'were')} initiated for {_type_label(kind)}, "
+            f"led by {by}."
         )
     relationships = report.get("investigations_by_suspect_relationship")
     if relationships:
@@ -279,7 +293,8 @@ def progress_rows(report: dict) -> list[dict]:
 
 def investigation_rows(report: dict) -> list[tuple[str, str, int]]:
     return [
-        (_type_label(row["type"]).capitalize(), row["lead_agency"], row["count"])
+        (_type_label(row["type"]).capitalize(), row["lead_agency"],
+         row["count"] if row["count"] is not None else _fewer(report))
         for row in report["investigations_by_type_and_lead"]
     ]
 
@@ -328,9 +343,14 @@ def _chart_end(report: dict, start: dt.date, as_of: dt.date) -> tuple[dt.date, d
 
 
 def age_chart(report: dict) -> str:
-    bars = [(str(row["age"]), row["count"]) for row in report["age_distribution"]]
+    # A public report's bands are labelled ("5–9"); a suppressed group is drawn empty.
+    hidden = f" (<{report.get('min_cell', 5)})"
+    bars = [(row.get("label", str(row["age"])) + ("" if row["count"] is not None else hidden),
+             row["count"] or 0) for row in report["age_distribution"]]
     if report["age_unknown"]:
         bars.append(("?", report["age_unknown"]))
+    elif "age_distribution.unknown" in report.get("suppressed", ()):
+        bars.append(("?" + hidden, 0))
     return charts.bar_chart(
         bars,
         title="Children on the list by age",
@@ -373,8 +393,12 @@ def render_markdown(report: dict) -> str:
          for r in progress_rows(report)],
     )
     out += [f"## Ages on {_day(report['started'])}", ""]
-    out += _table(["Age", "Children"], [[r["age"], r["count"]] for r in report["age_distribution"]]
-                  + ([["unknown", report["age_unknown"]]] if report["age_unknown"] else []))
+    unknown = report["age_unknown"] if report["age_unknown"] is not None else (
+        _fewer(report) if "age_distribution.unknown" in report.get("suppressed", ()) else 0)
+    out += _table(["Age", "Children"],
+                  [[r.get("label", r["age"]), _count(report, r["count"])]
+                   for r in report["age_distribution"]]
+                  + ([["unknown", unknown]] if unknown else []))
     if report["investigations_total"]:
         out += ["## Investigations", ""]
         out += _table(["Type", "Lead", "Count"], investigation_rows(report))

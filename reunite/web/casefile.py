@@ -71,6 +71,7 @@ def load_target(user, pk: int) -> Target:
             Prefetch("child__ncic_entries",
                      queryset=NCICEntry.objects.select_related("entering_agency")),
             Prefetch("child__local_cases", queryset=LocalCase.objects.select_related("agency")),
+            "child__ncmec_reports",
             Prefetch("outcomes", queryset=Outcome.objects.select_related("agency", "recorded_by")),
             Prefetch("activities",
                      queryset=Activity.objects.select_related("agency", "author")),

@@ -238,3 +238,24 @@ class IntakeConfirmForm(OperationForm):
         super().__init__(*args, **kwargs)
         self.fields["agency"].choices = [("", _("— choose the agency that sent it —")),
                                          *agency_choices(self.operation)]
+
+
+def _moment_field(label):
+    return forms.DateTimeField(
+        label=label, required=False,
+        widget=forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"),
+    )
+
+
+class ClocksForm(forms.Form):
+    """The moments the compliance clocks run from (reunite.children.clocks.record_moments)."""
+
+    reported_at = _moment_field(_("Reported missing at"))
+    case_number = forms.CharField(label=_("Local case number"), required=False, max_length=50,
+                                  help_text=_("Needed only when the child has several cases."))
+    ncic_entered_at = _moment_field(_("Entered in NCIC at"))
+    nic = forms.CharField(label=_("NIC"), required=False, max_length=20,
+                          help_text=_("Needed only when the child has several NCIC entries."))
+    ncmec_reported_at = _moment_field(_("Reported to NCMEC at"))
+    ncmec_case_number = forms.CharField(label=_("NCMEC case number"), required=False,
+                                        max_length=50)

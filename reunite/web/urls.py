@@ -18,6 +18,8 @@ urlpatterns = [
     path("ops/<str:op>/", dashboard.dashboard, name="dashboard"),
     path("ops/<str:op>/children/", children.children, name="children"),
     path("ops/<str:op>/children/export.csv", children.export, name="export"),
+    path("ops/<str:op>/children/export.xlsx", children.export, {"fmt": "xlsx"},
+         name="export_xlsx"),
     path("ops/<str:op>/intake/", intake.intake, name="intake"),
     path("ops/<str:op>/intake/<int:pk>/", intake.batch, name="batch"),
     path("ops/<str:op>/intake/<int:pk>/rejects.csv", intake.rejects, name="rejects"),

@@ -133,11 +133,18 @@ def test_the_markdown_reads_like_the_press_release(rescue_me):
 
     assert "As a result of the operation:\n\n- Three minors were recovered\n" \
         "- 75 minors were located\n- Two minors remain outstanding\n" in markdown
-    assert "One minor was found outside the United States, in Mexico." in markdown
-    assert "Two investigations were initiated for child sexual abuse, led by HSI Las Cruces." \
-        in markdown
-    assert "One investigation was initiated for human trafficking, led by HSI Deming." in markdown
+    # The headline counts are exact; the breakdowns by place and agency hide groups under 5.
+    assert "One minor was found outside the United States." in markdown
+    assert "in Mexico" not in markdown
+    assert "Fewer than 5 investigations were initiated for child sexual abuse, led by HSI " \
+        "Las Cruces." in markdown
     assert "The operation, which began in May with a list of 80 minors, is ongoing." in markdown
+
+    full = render(build_report(rescue_me.operation), "md")
+    assert "One minor was found outside the United States, in Mexico." in full
+    assert "Two investigations were initiated for child sexual abuse, led by HSI Las Cruces." \
+        in full
+    assert "One investigation was initiated for human trafficking, led by HSI Deming." in full
 
 
 def test_the_html_is_a_self_contained_page_with_two_charts(rescue_me):

@@ -6,6 +6,7 @@ import hashlib
 import io
 
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.utils import timezone
 
 from reunite.children.models import Child, MatchReview
 from reunite.operations.models import TargetStatus
@@ -188,11 +189,12 @@ def test_the_report_downloads_as_pdf(as_user, operation, found_target):
 def test_the_dashboard_has_the_numbers_clocks_and_follow_ups(
         as_user, operation, make_target, found_target, cast):
     missing = make_target(ncic=None, case="open", first_name="Sin", last_name="Entrada")
-    missing.child.local_cases.update(opened_on=dt.date(2021, 4, 1))
+    missing.child.local_cases.update(reported_at=timezone.now() - dt.timedelta(hours=5))
     text = " ".join(as_user("coordinator").get(f"/ops/{operation.slug}/").content
                     .decode().split())
     assert "On the baseline list" in text
-    assert "1 child reported missing has no NCIC entry — overdue." in text
+    assert "1 clock running — 1 overdue" in text
+    assert "3 h 00 min overdue" in text
     assert "Sin Entrada" in text
     assert "1 found child has not been screened yet." in text
     assert "Remove from NCIC" in text
@@ -219,20 +221,30 @@ def test_the_dashboards_queries_do_not_grow_with_the_list(
 
 def test_a_foster_child_not_known_to_ncmec_is_overdue_on_the_dashboard(
         as_user, operation, make_target, agencies):
-    from reunite.children.models import SourceRecord
+    from reunite.children.models import NCMECReport, SourceRecord
 
     foster = make_target(first_name="Ana", last_name="Acogida")
     foster.child.custody = "cyfd"
     foster.child.save()
-    foster.child.local_cases.update(opened_on=dt.date(2021, 4, 1))
+    reported = timezone.now() - dt.timedelta(hours=30)
+    foster.child.local_cases.update(reported_at=reported)
     known = make_target(first_name="Eva", last_name="Conocida")
     known.child.custody = "cyfd"
     known.child.save()
-    known.child.local_cases.update(opened_on=dt.date(2021, 4, 1))
+    known.child.local_cases.update(reported_at=reported)
+    # A record NCMEC sent is not a report to NCMEC: only a recorded report stops the clock.
     SourceRecord.objects.create(child=known.child, agency=agencies["NCMEC"], record_id="N-9",
                                 content_hash="n9", data={}, fields={})
+    reported_in_time = make_target(first_name="Ida", last_name="Reportada")
+    reported_in_time.child.custody = "cyfd"
+    reported_in_time.child.save()
+    reported_in_time.child.local_cases.update(reported_at=reported)
+    NCMECReport.objects.create(child=reported_in_time.child,
+                               reported_at=reported + dt.timedelta(hours=3))
     text = " ".join(as_user("coordinator").get(f"/ops/{operation.slug}/").content
                     .decode().split())
     clock = text.split("Foster-care child reported to NCMEC")[1].split("Screening for")[0]
-    assert "1 child in foster care not reported to NCMEC — overdue." in clock
-    assert "Ana Acogida" in clock and "Eva Conocida" not in clock
+    assert "2 clocks running — 2 overdue" in clock
+    assert "Ana Acogida" in clock and "Eva Conocida" in clock
+    assert "Ida Reportada" not in clock
+    assert "6 h 00 min overdue" in clock

@@ -8,7 +8,7 @@ from rest_framework.parsers import FormParser, MultiPartParser
 from rest_framework.renderers import JSONRenderer
 from rest_framework.response import Response
 
-from reunite.access.policy import Cap, Restricted, may_see, require
+from reunite.access.policy import Cap, export_withheld, require
 from reunite.access.scoping import get_operation_for, targets_for
 from reunite.agencies.services import get_agency
 from reunite.api.base import ApiView, refusals
@@ -54,8 +54,11 @@ class IntakeView(ApiView):
 class ExportView(ApiView):
     @extend_schema(
         parameters=[OpenApiParameter("format", OpenApiTypes.STR, enum=list(EXPORT_FORMATS),
-                                     description="csv (the intake format) or pfif (PFIF 1.4)")],
+                                     description="csv or xlsx (the intake format), or pfif "
+                                                 "(PFIF 1.4)")],
         responses={(200, "text/csv"): OpenApiTypes.BINARY,
+                   (200, "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"):
+                       OpenApiTypes.BINARY,
                    (200, "application/xml"): OpenApiTypes.BINARY,
                    **refusals(400, 401, 403, 404)},
         summary="The operation's list as a file",
@@ -63,11 +66,10 @@ class ExportView(ApiView):
     def get(self, request, operation_id):
         require(request.user, Cap.EXPORT)
         operation = get_operation_for(request.user, operation_id)
-        withhold = [r for r in (Restricted.FOSTER_CARE, Restricted.TRAFFICKING_INDICATORS)
-                    if not may_see(request.user, r)]
         export = export_operation(
             operation, targets_for(request.user, operation),
-            request.query_params.get("format") or "csv", withhold=[str(r) for r in withhold],
+            request.query_params.get("format") or "csv",
+            withhold=export_withheld(request.user),
         )
         response = HttpResponse(export.content, content_type=export.content_type)
         response["Content-Disposition"] = f'attachment; filename="{export.file_name}"'

@@ -4,6 +4,7 @@ from django import template
 from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.html import format_html
+from django.utils.translation import gettext as _
 
 from reunite.access.policy import Cap, Restricted, has_cap, may_see
 from reunite.core.dates import DAY, MONTH, PartialDate, age_text, as_partial
@@ -78,9 +79,16 @@ def partial_date(value) -> str:
     return str(partial.year)
 
 
-@register.filter
-def days_overdue(clock, today) -> int:
-    return clock.days_overdue(today)
+@register.simple_tag
+def clock_state(clock, now) -> str:
+    """"1 h 25 min left" or "3 h overdue": the law counts hours (compliance clocks)."""
+    minutes = clock.minutes_left(now)
+    if not clock.overdue(now):
+        return _("%(h)d h %(m)02d min left") % {"h": minutes // 60, "m": minutes % 60}
+    hours = -minutes // 60
+    if hours >= 48:
+        return _("%(h)d h overdue (%(d)d days)") % {"h": hours, "d": hours // 24}
+    return _("%(h)d h %(m)02d min overdue") % {"h": hours, "m": -minutes % 60}
 
 
 @register.filter
@@ -88,3 +96,8 @@ def is_restricted(value) -> bool:
     from reunite.web.casefile import RESTRICTED
 
     return value is RESTRICTED
+
+
+@register.filter
+def clock_overdue(clock, now) -> bool:
+    return clock.overdue(now)

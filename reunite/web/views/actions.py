@@ -13,6 +13,7 @@ from django.utils.translation import gettext_lazy
 
 from reunite.access.policy import Cap, Restricted, has_cap, may_see
 from reunite.access.scoping import get_target_for
+from reunite.children.clocks import record_moments
 from reunite.core.errors import DomainError, Forbidden
 from reunite.operations import services
 from reunite.operations.models import TargetStatus
@@ -83,6 +84,15 @@ def _open_investigation(target, data, user):
     )
 
 
+def _record_clocks(target, data, user):
+    record_moments(
+        target, user=user, reported_at=data["reported_at"], case_number=data["case_number"],
+        ncic_entered_at=data["ncic_entered_at"], nic=data["nic"],
+        ncmec_reported_at=data["ncmec_reported_at"],
+        ncmec_case_number=data["ncmec_case_number"],
+    )
+
+
 ACTIONS = {a.name: a for a in (
     Action("outcome", Cap.RECORD_OUTCOME, gettext_lazy("Record an outcome"), forms.OutcomeForm,
            _record_outcome, gettext_lazy("Outcome recorded."), "web/partials/outcome_form.html"),
@@ -101,6 +111,8 @@ ACTIONS = {a.name: a for a in (
     Action("investigation", Cap.OPEN_INVESTIGATION, gettext_lazy("Open an investigation"),
            forms.InvestigationForm, _open_investigation,
            gettext_lazy("Investigation opened.")),
+    Action("clocks", Cap.LOG_ACTIVITY, gettext_lazy("Record report times"), forms.ClocksForm,
+           _record_clocks, gettext_lazy("Report times recorded.")),
 )}
 
 

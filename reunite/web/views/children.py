@@ -1,22 +1,21 @@
 """The list of children (filter, search, sort, export) and a child's page."""
 
-import csv
-
 from django.core.paginator import Paginator
-from django.http import StreamingHttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import render
 from django.utils import timezone
 
-from reunite.access.policy import Cap, Restricted, has_cap, may_see
+from reunite.access.policy import Cap, Restricted, export_withheld, has_cap, may_see
 from reunite.access.scoping import get_operation_for, get_target_for, targets_for
 from reunite.accounts.models import User
 from reunite.audit import log
 from reunite.children.models import RISK_FACTORS, Classification
+from reunite.intake.exporters import export_operation
 from reunite.operations.models import TargetStatus
 from reunite.operations.services import outcome_options
 from reunite.web import casefile
 from reunite.web.access import page
-from reunite.web.listing import SORTS, ListQuery, find_targets, with_row_data
+from reunite.web.listing import SORTS, ListQuery, find_targets
 
 PAGE_SIZE = 50
 
@@ -69,52 +68,24 @@ def children(request, op):
     return render(request, "web/children.html", context)
 
 
-class _Echo:
-    def write(self, value):
-        return value
-
-
-EXPORT_HEADER = ["target_id", "status", "first_name", "middle_name", "last_name",
-                 "second_last_name", "aliases", "sex", "dob", "added_on", "on_baseline",
-                 "assigned_agency", "assignee", "sources", "ncic", "local_cases", "risk_factors"]
-
-
 @page(Cap.EXPORT)
-def export(request, op):
-    """The list as filtered on screen, as CSV. Names leave the system: the export is audited."""
+def export(request, op, fmt="csv"):
+    """The list as filtered on screen, in the intake format (CSV or XLSX), so it can be sent back
+    in. Names leave the system: the export is audited, and what the role may not export is
+    left out (`reunite.access.policy.EXPORT_NEED_TO_KNOW`)."""
     operation = get_operation_for(request.user, op)
     query = _list_query(request)
     result = find_targets(targets_for(request.user, operation), query, operation.start_date)
-    rows = result.targets.order_by(*SORTS[query.sort])
-    targets = with_row_data(rows).prefetch_related("child__ncic_entries")
-    log.record("target.export", operation, operation_id=operation.pk,
-               changes={"query": query.as_log(), "rows": rows.count()})
-    user = request.user
-
-    def rows():
-        writer = csv.writer(_Echo())
-        yield writer.writerow(EXPORT_HEADER)
-        for t in targets.iterator(chunk_size=1000):
-            child = t.child
-            risks = [str(r) if r is not casefile.RESTRICTED else "restricted"
-                     for r in casefile.risk_labels(child.risk_factors, user)]
-            yield writer.writerow([
-                t.pk, t.status, child.first_name, child.middle_name, child.last_name,
-                child.second_last_name, "; ".join(child.aliases), child.sex,
-                child.dob_iso, t.added_on.isoformat(),
-                "yes" if t.on_baseline else "no",
-                t.assigned_agency.code if t.assigned_agency else "",
-                t.assignee.username if t.assignee else "",
-                "; ".join(f"{s.agency.code}:{s.record_id}" for s in child.source_records.all()),
-                "; ".join(f"{e.nic} ({e.status})" for e in child.ncic_entries.all()),
-                "; ".join(f"{c.agency.code} {c.case_number} ({c.status})"
-                          for c in child.local_cases.all()),
-                "; ".join(risks),
-            ])
-
+    fmt = request.GET.get("format") or fmt
+    if fmt not in ("csv", "xlsx"):
+        raise Http404("unknown export format")
+    export_file = export_operation(
+        operation, result.targets, fmt, withhold=export_withheld(request.user),
+        action="target.export", ordering=SORTS[query.sort], detail={"query": query.as_log()},
+    )
     stamp = timezone.localdate().isoformat()
-    response = StreamingHttpResponse(rows(), content_type="text/csv; charset=utf-8")
-    name = f"{operation.slug}-children-{stamp}.csv"
+    response = HttpResponse(export_file.content, content_type=export_file.content_type)
+    name = f"{operation.slug}-children-{stamp}.{fmt}"
     response["Content-Disposition"] = f'attachment; filename="{name}"'
     return response
 

@@ -67,7 +67,8 @@ def finds_chart(operation, targets, counts: dict, today) -> str:
 def dashboard(request, op):
     operation = get_operation_for(request.user, op)
     targets = targets_for(request.user, operation)
-    today = timezone.localdate()
+    now = timezone.now()
+    today = timezone.localdate(now)
     counts = headline(targets)
     follow_ups = list(compliance.pending_follow_ups(targets)[:FOLLOW_UPS_SHOWN])
     outstanding = (
@@ -84,11 +85,9 @@ def dashboard(request, op):
         "follow_up_counts": compliance.follow_up_counts(targets),
         "follow_ups": follow_ups,
         "follow_up_kinds": FollowUp.Kind,
-        "ncic_overdue": compliance.ncic_entries_overdue(targets, today),
-        "ncic_late": compliance.ncic_entries_late(targets),
-        "ncmec_overdue": (
-            compliance.ncmec_reports_overdue(targets, today) if sees_foster_care else None
-        ),
+        "ncic_clocks": compliance.ncic_clocks(targets, now),
+        "ncmec_clocks": compliance.ncmec_clocks(targets, now) if sees_foster_care else None,
+        "now": now,
         "outstanding": outstanding,
         "today": today,
         "ncic_hours": compliance.NCIC_ENTRY_HOURS,

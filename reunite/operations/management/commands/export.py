@@ -9,7 +9,7 @@ from reunite.operations.services import get_operation
 
 
 class Command(BaseCommand):
-    help = "Export an operation's list: CSV in the intake format, or PFIF 1.4 XML."
+    help = "Export an operation's list: CSV or XLSX in the intake format, or PFIF 1.4 XML."
 
     def add_arguments(self, parser):
         parser.add_argument("operation", help="the operation's id or slug")
@@ -17,6 +17,8 @@ class Command(BaseCommand):
         parser.add_argument("-o", "--output", type=Path, help="file to write (default: stdout)")
 
     def handle(self, *args, **options):
+        if options["format"] == "xlsx" and not options["output"]:
+            raise CommandError("An XLSX export is a binary file: give -o FILE.xlsx.")
         try:
             operation = get_operation(options["operation"])
             export = export_operation(operation, Target.objects.listed(), options["format"])

@@ -1,0 +1,48 @@
+"""The pages' second pass, in the browser: forms that work on their own, a badge that follows the
+outcome, lists that say when they are cut short, a phone-width page that shows what happened."""
+
+import pytest
+from playwright.sync_api import expect
+
+pytestmark = pytest.mark.browser
+
+PHONE = {"width": 390, "height": 844}
+
+
+def test_an_outcome_form_opened_in_its_own_tab_keeps_what_was_typed(sign_in, site, named_child):
+    page = sign_in("investigator")
+    page.goto(f"{site}/children/{named_child.pk}/outcome/")
+    page.get_by_label("Recovered").check()
+    page.get_by_label("Date found").fill("2021-06-01")
+    page.get_by_label("City").fill("Las Cruces")
+    page.get_by_role("button", name="Record outcome").click()
+    # refused as a whole page, with the rule, and nothing typed is lost
+    expect(page.locator("#id_status_error")).to_contain_text("no NCIC entry that was active")
+    expect(page.get_by_label("Date found")).to_have_value("2021-06-01")
+    expect(page.get_by_label("City")).to_have_value("Las Cruces")
+    page.get_by_label("Located").check()
+    page.get_by_label("Circumstance").select_option("with_relatives")
+    page.get_by_role("button", name="Record outcome").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Guadalupe Hernández Ortiz")
+    expect(page.locator("#status-badge")).to_have_text("Located")
+
+
+@pytest.mark.parametrize("viewport", [None, PHONE], ids=["desktop", "phone"])
+def test_the_badge_follows_the_outcome_without_a_reload(sign_in, site, named_child, viewport):
+    page = sign_in("investigator")
+    if viewport:
+        page.set_viewport_size(viewport)
+    page.goto(f"{site}/children/{named_child.pk}/")
+    expect(page.locator("#status-badge")).to_have_text("Outstanding")
+    page.get_by_role("link", name="Record an outcome").click()
+    panel = page.locator("#action-panel")
+    panel.get_by_label("Recovered").check()
+    panel.get_by_label("Date found").fill("2021-06-01")
+    panel.get_by_role("button", name="Record outcome").click()
+    error = panel.locator("#id_status_error")
+    expect(error).to_be_in_viewport()
+    panel.get_by_label("Located").check()
+    panel.get_by_label("Circumstance").select_option("with_relatives")
+    panel.get_by_role("button", name="Record outcome").click()
+    expect(page.locator("#case")).to_contain_text("Outcome recorded.")
+    expect(page.locator("#status-badge")).to_have_text("Located")

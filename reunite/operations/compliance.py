@@ -137,3 +137,22 @@ def follow_up_counts(targets: QuerySet[Target]) -> dict[str, int]:
     for row in grouped:
         counts[row["kind"]] = row["n"]
     return counts
+
+
+def owing(targets: QuerySet[Target], what: str, today: dt.date) -> QuerySet[Target]:
+    """The children owed `what`, as the dashboard counts them: a pending follow-up of one kind
+    (`follow_up` for any kind), or an overdue NCIC entry (`ncic_entry`) or NCMEC report
+    (`ncmec_report`). The children list filters on it, so every count links to its list."""
+    if what == "ncic_entry":
+        has_entry = Exists(NCICEntry.objects.filter(child=OuterRef("child_id")))
+        missing = targets.filter(status=TargetStatus.OUTSTANDING).exclude(has_entry)
+        return missing.filter(_reported_before(today))
+    if what == "ncmec_report":
+        pending = targets.filter(
+            status=TargetStatus.OUTSTANDING, child__custody=Custody.CYFD
+        ).exclude(_reported_to_ncmec())
+        return pending.filter(_reported_before(today - dt.timedelta(days=1)))
+    pending = FollowUp.objects.filter(done_on__isnull=True)
+    if what != "follow_up":
+        pending = pending.filter(kind=what)
+    return targets.filter(pk__in=pending.values("target_id"))

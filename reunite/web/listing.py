@@ -22,6 +22,7 @@ from django.utils import timezone
 from reunite.agencies.models import Agency
 from reunite.children.models import Child, ChildName, Classification, LocalCase, SourceRecord
 from reunite.children.search import closeness, fuzzy_fragments, query_terms
+from reunite.operations import compliance
 from reunite.operations.models import Target, TargetStatus
 
 SORTS = {
@@ -38,6 +39,9 @@ NAME_ORDER = ("last_name", "second_last_name", "first_name", "id")  # Child.chil
 FUZZY_CANDIDATES = 5000   # bound on rows scored when nothing matches exactly
 FUZZY_MIN_SCORE = 75.0
 FUZZY_RESULTS = 50
+# What a child may be owed (the dashboard's clocks and follow-ups link to these lists).
+OWES = ("follow_up", "screening", "ncic_removal", "local_case_closure", "ncic_entry",
+        "ncmec_report")
 
 
 @dataclass
@@ -50,6 +54,7 @@ class ListQuery:
     age_max: int | None = None
     classification: str = ""
     risk: str = ""
+    owes: str = ""
     sort: str = DEFAULT_SORT
     errors: dict = field(default_factory=dict)
 
@@ -65,6 +70,7 @@ class ListQuery:
                 if params.get("classification") in Classification.values else ""
             ),
             risk=params.get("risk", "").strip(),
+            owes=params.get("owes", "") if params.get("owes") in OWES else "",
             sort=params.get("sort") if params.get("sort") in SORTS else DEFAULT_SORT,
         )
         for name in ("age_min", "age_max"):
@@ -79,20 +85,20 @@ class ListQuery:
     @property
     def filtered(self) -> bool:
         return any([self.q, self.status, self.agency, self.assignee, self.age_min is not None,
-                    self.age_max is not None, self.classification, self.risk])
+                    self.age_max is not None, self.classification, self.risk, self.owes])
 
     @property
     def narrows(self) -> bool:
         """Filters that leave a small part of the list: sorting what is left is then cheaper
         than walking every child in name order to find it."""
         return any([self.agency, self.assignee, self.age_min is not None,
-                    self.age_max is not None, self.classification, self.risk])
+                    self.age_max is not None, self.classification, self.risk, self.owes])
 
     def as_log(self) -> dict:
         return {k: v for k, v in {
             "q": self.q, "status": self.status, "agency": self.agency, "assignee": self.assignee,
             "age_min": self.age_min, "age_max": self.age_max,
-            "classification": self.classification, "risk": self.risk,
+            "classification": self.classification, "risk": self.risk, "owes": self.owes,
         }.items() if v not in ("", None)}
 
 
@@ -133,6 +139,8 @@ def apply_filters(targets: QuerySet[Target], query: ListQuery,
     if query.risk:
         # risk_factors is a JSON list of codes: match the quoted code inside it.
         targets = targets.filter(child__risk_factors__icontains=f'"{query.risk}"')
+    if query.owes:
+        targets = compliance.owing(targets, query.owes, timezone.localdate())
     return targets
 
 

@@ -46,3 +46,22 @@ def test_the_badge_follows_the_outcome_without_a_reload(sign_in, site, named_chi
     panel.get_by_role("button", name="Record outcome").click()
     expect(page.locator("#case")).to_contain_text("Outcome recorded.")
     expect(page.locator("#status-badge")).to_have_text("Located")
+
+
+@pytest.mark.parametrize("viewport", [None, PHONE], ids=["desktop", "phone"])
+def test_the_dashboards_screening_count_leads_to_the_children_owed_it(
+        sign_in, site, operation, named_child, cast, viewport):
+    import datetime as dt
+
+    from reunite.operations.services import record_outcome
+
+    record_outcome(named_child, status="located", date=dt.date(2021, 6, 1),
+                   circumstance="with_relatives", agency="LCPD", user=cast["investigator"])
+    page = sign_in("coordinator")
+    if viewport:
+        page.set_viewport_size(viewport)
+    page.goto(f"{site}/ops/{operation.slug}/")
+    expect(page.get_by_text("1 found child has not been screened yet.")).to_be_visible()
+    page.get_by_role("link", name="See them").click()
+    expect(page.get_by_label("Owed")).to_have_value("screening")
+    expect(page.locator("#results")).to_contain_text("Guadalupe Hernández Ortiz")

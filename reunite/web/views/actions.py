@@ -158,7 +158,8 @@ def action(request, pk, name):
 def _in_place(request) -> bool:
     """An htmx request from the child's page, whose action panel receives the form. A boosted
     or history-restore request wants the whole page."""
-    return bool(request.htmx) and not request.htmx.boosted and not request.htmx.history_restore_request
+    htmx = request.htmx
+    return bool(htmx) and not htmx.boosted and not htmx.history_restore_request
 
 
 def _accepted(request, target, spec: Action):

@@ -6,6 +6,7 @@ from django.core.paginator import Paginator
 from django.http import StreamingHttpResponse
 from django.shortcuts import render
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from reunite.access.policy import Cap, Restricted, has_cap, may_see
 from reunite.access.scoping import get_operation_for, get_target_for, targets_for
@@ -34,6 +35,8 @@ def _list_query(request) -> ListQuery:
         request.user, Restricted.TRAFFICKING_INDICATORS
     ):
         query.risk = ""  # filtering on it would reveal it
+    if query.owes == "ncmec_report" and not may_see(request.user, Restricted.FOSTER_CARE):
+        query.owes = ""  # foster-care status is need-to-know
     return query
 
 
@@ -62,11 +65,25 @@ def children(request, op):
         "classifications": Classification.choices,
         "risks": _risk_choices(request.user),
         "sorts": SORTS,
+        "owes_choices": _owes_choices(request.user),
         "may_export": has_cap(request.user, Cap.EXPORT),
     }
     if request.htmx and request.htmx.target == "results":
         return render(request, "web/partials/children_results.html", context)
     return render(request, "web/children.html", context)
+
+
+def _owes_choices(user) -> list[tuple[str, str]]:
+    choices = [
+        ("follow_up", _("Any follow-up")),
+        ("screening", _("A screening")),
+        ("ncic_removal", _("An NCIC removal")),
+        ("local_case_closure", _("A local-case closure")),
+        ("ncic_entry", _("An NCIC entry (overdue)")),
+    ]
+    if may_see(user, Restricted.FOSTER_CARE):
+        choices.append(("ncmec_report", _("A report to NCMEC (overdue)")))
+    return choices
 
 
 class _Echo:

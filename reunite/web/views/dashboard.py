@@ -76,13 +76,15 @@ def dashboard(request, op):
         .order_by("added_on", "child__last_name", "pk")[:OUTSTANDING_SHOWN]
     )
     sees_foster_care = may_see(request.user, Restricted.FOSTER_CARE)
+    follow_up_counts = compliance.follow_up_counts(targets)
     return render(request, "web/dashboard.html", {
         "operation": operation,
         "nav": "dashboard",
         "counts": counts,
         "chart": mark_safe(finds_chart(operation, targets, counts, today)),  # noqa: S308
-        "follow_up_counts": compliance.follow_up_counts(targets),
+        "follow_up_counts": follow_up_counts,
         "follow_ups": follow_ups,
+        "follow_ups_total": sum(follow_up_counts.values()),
         "follow_up_kinds": FollowUp.Kind,
         "ncic_overdue": compliance.ncic_entries_overdue(targets, today),
         "ncic_late": compliance.ncic_entries_late(targets),

@@ -40,7 +40,9 @@ def count_words(n: int, singular: str, plural: str | None = None, *, start: bool
 
 def _number(n: int) -> str:
     """A count standing alone: "none", "one" … "nine", 10 and up in figures."""
-    return "none" if n == 0 else count_words(n, "").strip()
+    if n == 0:
+        return "none"
+    return _WORDS[n] if 0 < n < len(_WORDS) else f"{n:,}"
 
 
 def _verb(n: int, singular: str, plural: str) -> str:
@@ -353,8 +355,13 @@ def _table(header: list[str], rows: list) -> list[str]:
     return lines + [""]
 
 
+RESTRICTED_MARK = "Restricted: not for release"
+
+
 def render_markdown(report: dict) -> str:
     out = [f"# {title(report)}", "", f"*{subtitle(report)}*", ""]
+    if not report["public"]:
+        out[1:1] = ["", f"**{RESTRICTED_MARK}**"]
     out += [f"**{headline(report)}**", "", lead_sentence(report), "", age_sentence(report), ""]
     out += ["As a result of the operation:", ""]
     out += [f"- {line}" for line in result_lines(report)] + [""]
@@ -381,6 +388,8 @@ def render_markdown(report: dict) -> str:
     out += [f"- **{key.replace('_', ' ')}**: {text}" for key, text in
             report["definitions"].items()]
     out += ["", f"*Generated {report['generated_at']}.*", ""]
+    if not report["public"]:
+        out += [f"**{RESTRICTED_MARK}**", ""]
     return "\n".join(out)
 
 
@@ -477,6 +486,7 @@ def render_html(report: dict) -> str:
         {
             **_context(report),
             "css_title": _css_string(title(report)),
+            "css_restricted": None if report["public"] else _css_string(RESTRICTED_MARK),
             "fragment": mark_safe(render_report_fragment(report)),  # noqa: S308
         },
     )

@@ -62,3 +62,13 @@ def test_the_ncic_clock_lists_every_overdue_child(as_user, operation, make_targe
     listed = client.get(f"/ops/{operation.slug}/children/", {"owes": "ncic_entry"})
     text = listed.content.decode()
     assert "Dulce" in text and "Elena" in text
+
+
+def test_the_dashboard_explains_its_numbers_against_the_reports(
+        as_user, operation, make_target):
+    make_target(first_name="Ana")
+    make_target(first_name="Berta", on_baseline=False)
+    page = as_user("coordinator").get(f"/ops/{operation.slug}/").content.decode()
+    assert "including 1 child added after the baseline was set" in page
+    assert "The results report counts the baseline list of 1: 0 recovered, 0 located, " \
+        "1 outstanding." in page

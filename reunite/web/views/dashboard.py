@@ -22,15 +22,19 @@ CHART_TAIL_DAYS = 14
 
 def headline(targets) -> dict:
     """Baseline, added later, and each status, in one grouped query."""
+    statuses = (TargetStatus.OUTSTANDING, TargetStatus.RECOVERED, TargetStatus.LOCATED)
     counts = targets.aggregate(
         total=Count("pk"),
         baseline=Count("pk", filter=Q(on_baseline=True)),
-        outstanding=Count("pk", filter=Q(status=TargetStatus.OUTSTANDING)),
-        recovered=Count("pk", filter=Q(status=TargetStatus.RECOVERED)),
-        located=Count("pk", filter=Q(status=TargetStatus.LOCATED)),
+        **{status: Count("pk", filter=Q(status=status)) for status in statuses},
+        **{f"baseline_{status}": Count("pk", filter=Q(status=status, on_baseline=True))
+           for status in statuses},
     )
     counts["added"] = counts["total"] - counts["baseline"]
     counts["found"] = counts["recovered"] + counts["located"]
+    # The results report (and the press release) count the baseline list only; the dashboard
+    # counts everyone being worked, and says how the two differ.
+    counts["baseline_found"] = counts["baseline_recovered"] + counts["baseline_located"]
     return counts
 
 

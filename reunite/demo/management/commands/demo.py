@@ -30,13 +30,18 @@ class Command(BaseCommand):
 
     def _summary(self, operation) -> None:
         targets = operation.targets.listed()
-        counts = {s: targets.filter(on_baseline=True, status=s).count() for s in TargetStatus}
+        base = {s: targets.filter(on_baseline=True, status=s).count() for s in TargetStatus}
+        every = {s: targets.filter(status=s).count() for s in TargetStatus}
+        added = targets.filter(on_baseline=False).count()
+        # The same two scopes the dashboard shows: the report's baseline list, and everyone.
         self.stdout.write(
-            f"\n{operation.name} ({operation.area}, since {operation.start_date:%d %B %Y}): "
+            f"\n{operation.name} ({operation.area}, since {operation.start_date:%Y-%m-%d}): "
             f"{targets.filter(on_baseline=True).count()} children on the baseline list, "
-            f"{targets.filter(on_baseline=False).count()} added later — "
-            f"{counts[TargetStatus.RECOVERED]} recovered, {counts[TargetStatus.LOCATED]} located, "
-            f"{counts[TargetStatus.OUTSTANDING]} outstanding."
+            f"{added} added later.\n"
+            f"  Baseline list (the results report): {base[TargetStatus.RECOVERED]} recovered, "
+            f"{base[TargetStatus.LOCATED]} located, {base[TargetStatus.OUTSTANDING]} outstanding."
+            f"\n  Everyone on the list (the dashboard): {every[TargetStatus.RECOVERED]} recovered, "
+            f"{every[TargetStatus.LOCATED]} located, {every[TargetStatus.OUTSTANDING]} outstanding."
         )
 
     def _logins(self) -> None:

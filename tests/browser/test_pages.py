@@ -65,3 +65,34 @@ def test_the_dashboards_screening_count_leads_to_the_children_owed_it(
     page.get_by_role("link", name="See them").click()
     expect(page.get_by_label("Owed")).to_have_value("screening")
     expect(page.locator("#results")).to_contain_text("Guadalupe Hernández Ortiz")
+
+
+def test_at_phone_width_no_page_is_wider_than_the_screen(sign_in, site, operation, named_child,
+                                                        found_target_in_browser):
+    page = sign_in("coordinator")
+    page.set_viewport_size(PHONE)
+    for path in (f"/ops/{operation.slug}/", f"/ops/{operation.slug}/children/",
+                 f"/children/{named_child.pk}/", f"/children/{found_target_in_browser.pk}/",
+                 f"/ops/{operation.slug}/report/", f"/ops/{operation.slug}/intake/"):
+        page.goto(f"{site}{path}")
+        width = page.evaluate("document.documentElement.scrollWidth")
+        assert width <= PHONE["width"], path
+        # the header leaves most of the screen to the page
+        header = page.locator(".topbar").bounding_box()
+        assert header["height"] <= 110, path
+        # chart labels are drawn at 11 px or more, never shrunk
+        sizes = page.evaluate(
+            "[...document.querySelectorAll('svg text')].map(t => t.getBoundingClientRect().height)")
+        assert all(size >= 11 for size in sizes), path
+
+
+@pytest.fixture
+def found_target_in_browser(make_target, cast):
+    import datetime as dt
+
+    from reunite.operations.services import record_outcome
+
+    target = make_target(ncic="active", case=None, first_name="Paola")
+    record_outcome(target, status="recovered", date=dt.date(2021, 6, 1),
+                   circumstance="returned_to_guardian", agency="LCPD", user=cast["investigator"])
+    return target

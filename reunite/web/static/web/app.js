@@ -15,3 +15,13 @@ document.addEventListener("htmx:afterSwap", function (event) {
   var heading = target.querySelector("[autofocus]");
   if (heading) heading.scrollIntoView({ block: "start" });
 });
+
+document.documentElement.classList.add("js");
+
+document.addEventListener("DOMContentLoaded", function () {
+  // The language changes as soon as one is chosen (the button stays for pages without script).
+  var select = document.getElementById("language-select");
+  if (select) {
+    select.addEventListener("change", function () { select.form.submit(); });
+  }
+});

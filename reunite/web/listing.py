@@ -1,15 +1,12 @@
 """The list of children: filters, search by any spelling, sorting — applied to a scoped queryset.
 
-Search works on `Child.search_text`, which holds every name and alias from every source, folded
-(accents, case, hyphens). Each word of the query may match itself or a nickname it stands for;
-all words must match. When nothing matches, the closest spellings are offered instead, scored on a
-bounded set of candidates so the cost does not grow with the list.
+Search is `reunite.operations.search`, the same service the API uses: an identifier (record id,
+NIC, case number), then names in any spelling, alias or nickname, then the closest spellings.
 """
 
 import datetime as dt
 from dataclasses import dataclass, field
 
-from django.db import connection
 from django.db.models import (
     Exists,
     OuterRef,
@@ -20,10 +17,10 @@ from django.db.models import (
 from django.utils import timezone
 
 from reunite.agencies.models import Agency
-from reunite.children.models import Child, ChildName, Classification, LocalCase, SourceRecord
-from reunite.children.search import closeness, fuzzy_fragments, query_terms
+from reunite.children.models import Child, Classification, LocalCase, SourceRecord
 from reunite.operations import compliance
 from reunite.operations.models import Target, TargetStatus
+from reunite.operations.search import search_targets
 
 SORTS = {
     "name": ("child__last_name", "child__second_last_name", "child__first_name", "pk"),
@@ -36,9 +33,6 @@ SORTS = {
 }
 DEFAULT_SORT = "name"
 NAME_ORDER = ("last_name", "second_last_name", "first_name", "id")  # Child.child_name_order
-FUZZY_CANDIDATES = 5000   # bound on rows scored when nothing matches exactly
-FUZZY_MIN_SCORE = 75.0
-FUZZY_RESULTS = 50
 # What a child may be owed (the dashboard's clocks and follow-ups link to these lists).
 OWES = ("follow_up", "screening", "ncic_removal", "local_case_closure", "ncic_entry",
         "ncmec_report")
@@ -144,47 +138,6 @@ def apply_filters(targets: QuerySet[Target], query: ListQuery,
     return targets
 
 
-def _starts_with(prefix: str) -> Q:
-    """Names beginning with `prefix`, in a form the database's index on ChildName.name serves:
-    LIKE 'prefix%' on PostgreSQL (varchar_pattern_ops), a range elsewhere (SQLite's LIKE ignores
-    case and so cannot use a plain index). Folded names are ASCII, all below DEL."""
-    if connection.vendor == "postgresql":
-        return Q(name__startswith=prefix)
-    return Q(name__gte=prefix, name__lt=prefix + "\x7f")
-
-
-def _children_named(variants) -> QuerySet:
-    either = Q()
-    for variant in sorted(variants):
-        either |= _starts_with(variant)
-    return ChildName.objects.filter(either).values("child_id")
-
-
-def search(targets: QuerySet[Target], text: str) -> QuerySet[Target]:
-    """Children one of whose names, in any source, begins with each word of the query (or with
-    a nickname of it): 'hernan' finds Hernández, 'lupita' finds Guadalupe."""
-    for variants in query_terms(text):
-        targets = targets.filter(child_id__in=_children_named(variants))
-    return targets
-
-
-def closest_spellings(targets: QuerySet[Target], text: str) -> list[int]:
-    """Ids of the children whose names are closest to a query that matched nothing, best first.
-    Candidates keep the first three letters of every word (bounded), then are scored."""
-    prefixes = fuzzy_fragments(text)
-    if not prefixes:
-        return []
-    for prefix in prefixes:
-        targets = targets.filter(child_id__in=_children_named({prefix}))
-    candidates = targets.order_by().values_list("pk", "child__search_text")
-    scored = [
-        (score, pk) for pk, names in candidates[:FUZZY_CANDIDATES]
-        if (score := closeness(text, names)) >= FUZZY_MIN_SCORE
-    ]
-    scored.sort(key=lambda pair: (-pair[0], pair[1]))
-    return [pk for _score, pk in scored[:FUZZY_RESULTS]]
-
-
 class ByChildName:
     """The filtered list in name order, one page at a time, for the paginator.
 
@@ -231,13 +184,11 @@ def find_targets(targets: QuerySet[Target], query: ListQuery,
                 targets.order_by(*SORTS[query.sort])))
         ordered = targets.order_by(*SORTS[query.sort])
         return ListResult(ordered, page_source=InOrder(ordered))
-    exact = search(targets, query.q).order_by(*SORTS[query.sort])
-    found = InOrder(exact)
-    if found.count():
-        return ListResult(exact, page_source=found)
-    ids = closest_spellings(targets, query.q)
-    return ListResult(targets.filter(pk__in=ids), fuzzy=True,
-                      page_source=InOrder(targets.filter(pk__in=ids), ids))
+    found = search_targets(targets, query.q)
+    if found.fuzzy:
+        return ListResult(found.targets, fuzzy=True, page_source=InOrder(found.targets, found.ids))
+    ordered = found.targets.order_by(*SORTS[query.sort])
+    return ListResult(ordered, page_source=InOrder(ordered))
 
 
 class InOrder:

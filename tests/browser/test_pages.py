@@ -96,3 +96,29 @@ def found_target_in_browser(make_target, cast):
     record_outcome(target, status="recovered", date=dt.date(2021, 6, 1),
                    circumstance="returned_to_guardian", agency="LCPD", user=cast["investigator"])
     return target
+
+
+@pytest.mark.parametrize("viewport", [None, PHONE], ids=["desktop", "phone"])
+def test_search_finds_a_misspelt_name_and_a_case_number(sign_in, site, operation, make_target,
+                                                        viewport):
+    from reunite.children.models import LocalCase
+    from reunite.children.services import refresh_search_text
+
+    ruben = make_target(first_name="Rubén", last_name="Arredondo", second_last_name="Olivas")
+    refresh_search_text(ruben.child)
+    chloe = make_target(first_name="Chloe", last_name="Collins", second_last_name="")
+    refresh_search_text(chloe.child)
+    LocalCase.objects.filter(child=chloe.child).update(case_number="DA20-20099")
+    page = sign_in("investigator")
+    if viewport:
+        page.set_viewport_size(viewport)
+    page.goto(f"{site}/ops/{operation.slug}/children/")
+    search = page.get_by_label("Search by name")
+    for typed, expected, other in (("Ruben Aredondo", "Rubén Arredondo Olivas", "Chloe Collins"),
+                                   ("DA20-20099", "Chloe Collins", "Rubén Arredondo"),
+                                   ("Khloe Collins", "Chloe Collins", "Rubén Arredondo")):
+        search.fill(typed)
+        search.press("Enter")
+        results = page.locator("#results")
+        expect(results).to_contain_text(expected)
+        expect(results).not_to_contain_text(other)

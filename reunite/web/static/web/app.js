@@ -19,9 +19,13 @@ document.addEventListener("htmx:afterSwap", function (event) {
 document.documentElement.classList.add("js");
 
 document.addEventListener("DOMContentLoaded", function () {
-  // The language changes as soon as one is chosen (the button stays for pages without script).
+  // At phone width the header has no room for the "Change language" button: the language
+  // then changes as soon as one is chosen (the button stays wherever it is shown).
   var select = document.getElementById("language-select");
   if (select) {
-    select.addEventListener("change", function () { select.form.submit(); });
+    select.addEventListener("change", function () {
+      var button = select.form.querySelector("button");
+      if (!button || getComputedStyle(button).display === "none") select.form.submit();
+    });
   }
 });

@@ -1,6 +1,6 @@
 // Small behaviour that htmx leaves to the page (served from this server: the CSP allows no
 // inline script).
-document.addEventListener("htmx:afterSwap", function (event) {
+document.addEventListener("htmx:afterSettle", function (event) {
   // A refused form comes back with its errors: bring the first one to where the user is
   // looking (on a phone the submit button is far below the top of the form).
   var target = event.detail.target;

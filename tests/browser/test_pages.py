@@ -122,3 +122,18 @@ def test_search_finds_a_misspelt_name_and_a_case_number(sign_in, site, operation
         results = page.locator("#results")
         expect(results).to_contain_text(expected)
         expect(results).not_to_contain_text(other)
+
+
+def test_the_circumstance_list_follows_the_outcome_chosen(sign_in, site, named_child):
+    page = sign_in("investigator")
+    page.goto(f"{site}/children/{named_child.pk}/")
+    page.get_by_role("link", name="Record an outcome").click()
+    panel = page.locator("#action-panel")
+    circumstance = panel.get_by_label("Circumstance")
+    panel.get_by_label("Located").check()
+    expect(circumstance.locator("option[value=with_relatives]")).to_be_enabled()
+    expect(circumstance.locator("option[value=placed_with_cyfd]")).to_be_disabled()
+    panel.get_by_label("Recovered").check()
+    expect(circumstance.locator("option[value=placed_with_cyfd]")).to_be_enabled()
+    expect(circumstance.locator("option[value=with_relatives]")).to_be_disabled()
+    expect(circumstance).not_to_have_value("with_relatives")

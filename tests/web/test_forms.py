@@ -134,3 +134,31 @@ def test_open_an_investigation_from_the_childs_page(as_user, found_target):
     investigation = found_target.investigations.get()
     assert (investigation.type, investigation.suspect_relationship) == (
         "child_sexual_abuse", "relative")
+
+
+def test_a_refusal_is_in_words_never_an_internal_code(as_user, cast, operation, make_target):
+    target = make_target(ncic="active", case=None)
+    client = as_user("investigator")
+    page = client.post(f"/children/{target.pk}/outcome/", {
+        "status": "recovered", "date": "2021-06-01", "circumstance": "with_relatives",
+        "agency": "LCPD"}).content.decode()
+    assert "this circumstance does not fit the outcome chosen" in page
+    assert "with_relatives" not in page.split("<select")[0]
+    assert "circumstance_not_allowed" not in page
+    cast["investigator"].language = "es"
+    cast["investigator"].save()
+    page = client.post(f"/children/{target.pk}/outcome/", {
+        "status": "located", "date": "2021-06-01", "circumstance": "with_relatives",
+        "agency": "LCPD"}).content.decode()
+    assert "no_open_local_case" not in page
+
+
+def test_the_circumstances_offered_are_those_of_the_outcome_chosen(as_user, operation,
+                                                                   make_target):
+    target = make_target(ncic=None, case=None)
+    page = as_user("investigator").post(f"/children/{target.pk}/outcome/", {
+        "status": "recovered", "date": "2021-06-01", "circumstance": "returned_to_guardian",
+        "agency": "LCPD"}).content.decode()
+    select = page.split('name="circumstance"')[1].split("</select>")[0]
+    assert 'value="returned_to_guardian"' in select and 'value="placed_with_cyfd"' in select
+    assert 'value="with_relatives"' not in select

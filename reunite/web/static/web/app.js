@@ -29,3 +29,35 @@ document.addEventListener("DOMContentLoaded", function () {
     });
   }
 });
+
+// The outcome form: the circumstance list offers only what fits the outcome chosen.
+function narrowCircumstances(form) {
+  var chosen = form.querySelector("input[name=status][data-circumstances]:checked");
+  var select = form.querySelector("select[name=circumstance]");
+  if (!chosen || !select) return;
+  var allowed = chosen.getAttribute("data-circumstances").split(" ");
+  var keep = null;
+  Array.prototype.forEach.call(select.options, function (option) {
+    var fits = option.value === "" || allowed.indexOf(option.value) >= 0;
+    option.hidden = !fits;
+    option.disabled = !fits;
+    if (fits && option.value && keep === null) keep = option.value;
+  });
+  Array.prototype.forEach.call(select.querySelectorAll("optgroup"), function (group) {
+    var visible = Array.prototype.some.call(group.children, function (o) { return !o.hidden; });
+    group.hidden = !visible;
+  });
+  if (select.selectedOptions.length && select.selectedOptions[0].disabled) select.value = keep;
+}
+document.addEventListener("change", function (event) {
+  if (event.target.name === "status" && event.target.form) narrowCircumstances(event.target.form);
+});
+document.addEventListener("htmx:afterSettle", function (event) {
+  var form = event.detail.target && event.detail.target.querySelector &&
+    event.detail.target.querySelector("input[name=status][data-circumstances]");
+  if (form) narrowCircumstances(form.form);
+});
+document.addEventListener("DOMContentLoaded", function () {
+  var radio = document.querySelector("input[name=status][data-circumstances]");
+  if (radio) narrowCircumstances(radio.form);
+});

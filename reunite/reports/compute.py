@@ -10,7 +10,7 @@ outstanding, found) are about the **baseline list** ("began in May with a list o
 children added to the list later are reported separately under `added_results`. Ages, services,
 screenings, follow-ups and found-abroad cover everyone on the list.
 
-`public=True` gives aggregates only (DESIGN.md §1, the public-information officer): no names, dates
+`public=True` gives aggregates only (docs/api.md, the public-information officer): no names, dates
 of birth, record ids, NIC or case numbers, no place finer than a county, no per-child rows, and
 the curve of finds by week rather than by day.
 """

@@ -161,9 +161,35 @@ class ByChildName:
         on_list = Exists(self.targets.filter(child_id=OuterRef("pk")))
         ids = list(Child.objects.filter(on_list).order_by(*self.order)
                    .values_list("pk", flat=True)[index])
+        return self._rows(ids)
+
+    def _rows(self, ids: list[int]) -> list[Target]:
         rank = {pk: n for n, pk in enumerate(ids)}
         rows = with_row_data(self.targets.filter(child_id__in=ids))
         return sorted(rows, key=lambda target: rank[target.child_id])
+
+    def after(self, child_id: int, count: int) -> list[Target] | None:
+        """The `count` rows that follow a child in name order (keyset pagination: the next
+        page costs the same at page 2 or page 500, where an offset walks every row before it).
+        None when that child is not on the list any more."""
+        row = Child.objects.filter(pk=child_id, targets__in=self.targets).values(
+            *NAME_ORDER).first()
+        if row is None:
+            return None
+        descending = self.order[0].startswith("-")
+        beyond = Q()
+        for n, name in enumerate(NAME_ORDER):
+            step = Q(**{f"{name}__{'lt' if descending else 'gt'}": row[name]})
+            for earlier in NAME_ORDER[:n]:
+                step &= Q(**{earlier: row[earlier]})
+            beyond |= step
+        first = NAME_ORDER[0]
+        # The first column's range lets the name index start at the cursor.
+        start = Q(**{f"{first}__{'lte' if descending else 'gte'}": row[first]})
+        on_list = Exists(self.targets.filter(child_id=OuterRef("pk")))
+        ids = list(Child.objects.filter(start, beyond, on_list).order_by(*self.order)
+                   .values_list("pk", flat=True)[:count])
+        return self._rows(ids)
 
 
 @dataclass

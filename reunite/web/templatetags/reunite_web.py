@@ -39,6 +39,8 @@ def query_with(context, **changes) -> str:
             params[key] = value
     if "page" not in changes:
         params.pop("page", None)
+    if "after" not in changes:
+        params.pop("after", None)  # a keyset cursor belongs to the one "Next" link
     encoded = params.urlencode()
     return f"?{encoded}" if encoded else "?"
 

@@ -2,7 +2,7 @@
 
 import csv
 
-from django.core.paginator import Paginator
+from django.core.paginator import Page, Paginator
 from django.http import StreamingHttpResponse
 from django.shortcuts import render
 from django.utils import timezone
@@ -17,7 +17,7 @@ from reunite.operations.models import TargetStatus
 from reunite.operations.services import outcome_options
 from reunite.web import casefile
 from reunite.web.access import page
-from reunite.web.listing import SORTS, ListQuery, find_targets, with_row_data
+from reunite.web.listing import SORTS, ByChildName, ListQuery, find_targets, with_row_data
 
 PAGE_SIZE = 50
 
@@ -46,7 +46,7 @@ def children(request, op):
     query = _list_query(request)
     result = find_targets(targets_for(request.user, operation), query, operation.start_date)
     paginator = Paginator(result.page_source, PAGE_SIZE)
-    page_obj = paginator.get_page(request.GET.get("page"))
+    page_obj = _keyset_page(request, paginator) or paginator.get_page(request.GET.get("page"))
     if query.filtered:
         log.record("target.search", operation, operation_id=operation.pk,
                    changes={"query": query.as_log(), "results": paginator.count})
@@ -67,10 +67,25 @@ def children(request, op):
         "sorts": SORTS,
         "owes_choices": _owes_choices(request.user),
         "may_export": has_cap(request.user, Cap.EXPORT),
+        "keyset": isinstance(paginator.object_list, ByChildName),
     }
     if request.htmx and request.htmx.target == "results":
         return render(request, "web/partials/children_results.html", context)
     return render(request, "web/children.html", context)
+
+
+def _keyset_page(request, paginator) -> Page | None:
+    """Page N reached by "Next" carries the last child of page N-1 (`after`): the rows are read
+    from there instead of counting past every row before them."""
+    source = paginator.object_list
+    after, number = request.GET.get("after", ""), request.GET.get("page", "")
+    if not (isinstance(source, ByChildName) and after.isdigit() and number.isdigit()):
+        return None
+    number = int(number)
+    if not 1 < number <= paginator.num_pages:
+        return None
+    rows = source.after(int(after), PAGE_SIZE)
+    return None if rows is None else Page(rows, number, paginator)
 
 
 def _owes_choices(user) -> list[tuple[str, str]]:

@@ -70,7 +70,10 @@ class Target(models.Model):
         # The list, the dashboard and the report all start from "this operation's listed
         # children with this status".
         indexes = [
-            models.Index(fields=["operation", "active", "status"], name="target_list_status")
+            models.Index(fields=["operation", "active", "status"], name="target_list_status"),
+            # The dashboard's "still missing", oldest on the list first.
+            models.Index(fields=["operation", "active", "status", "added_on"],
+                         name="target_status_added"),
         ]
 
     def __str__(self) -> str:
@@ -141,6 +144,14 @@ class FollowUp(models.Model):
 
     class Meta:
         ordering = ["due_since", "id"]
+        # What is still owed, oldest first (the dashboard and the "owes" filters): a small
+        # partial index, since most follow-ups end up done.
+        indexes = [
+            models.Index(fields=["due_since", "id"], name="follow_up_pending",
+                         condition=models.Q(done_on__isnull=True)),
+            models.Index(fields=["target", "kind"], name="follow_up_pending_target",
+                         condition=models.Q(done_on__isnull=True)),
+        ]
 
     def __str__(self) -> str:
         return f"{self.get_kind_display()} ({'pending' if self.pending else self.done_on})"

@@ -72,3 +72,16 @@ def test_the_dashboard_explains_its_numbers_against_the_reports(
     assert "including 1 child added after the baseline was set" in page
     assert "The results report counts the baseline list of 1: 0 recovered, 0 located, " \
         "1 outstanding." in page
+
+
+def test_the_dashboards_figures_change_as_soon_as_a_child_is_found(
+        as_user, operation, make_target, cast):
+    target = make_target(ncic="active", case=None)
+    client = as_user("coordinator")
+    before = client.get(f"/ops/{operation.slug}/").context
+    assert before["counts"]["recovered"] == 0
+    assert client.get(f"/ops/{operation.slug}/").context["counts"]["recovered"] == 0  # cached
+    _found(target, cast["investigator"])
+    after = client.get(f"/ops/{operation.slug}/").context
+    assert after["counts"]["recovered"] == 1
+    assert after["follow_up_counts"]["screening"] == 1

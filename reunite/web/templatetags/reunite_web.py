@@ -69,3 +69,11 @@ def is_restricted(value) -> bool:
     from reunite.web.casefile import RESTRICTED
 
     return value is RESTRICTED
+
+
+@register.filter
+def describe(code: str, kind: str) -> str:
+    """An NCIC description code in plain words: `child.race|describe:"race"`."""
+    from reunite.web import descriptions
+
+    return getattr(descriptions, kind)(code)

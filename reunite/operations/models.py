@@ -1,7 +1,10 @@
 """Operations, the children on their lists, and everything done to find them."""
 
+import datetime as dt
+
 from django.conf import settings
 from django.db import models
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 
@@ -12,6 +15,10 @@ class Operation(models.Model):
     country = models.CharField(max_length=2, default="US")
     start_date = models.DateField()
     end_date = models.DateField(null=True, blank=True, help_text=_("Empty while ongoing"))
+    # Records loaded as they stood on a past day (the demo, an archived operation) are shown as
+    # of that day: clocks, charts and the report count to it, not to today.
+    as_of = models.DateField(null=True, blank=True,
+                             help_text=_("Show the records as of this day; empty means today"))
     lead_agencies = models.ManyToManyField("agencies.Agency", related_name="led_operations")
     agencies = models.ManyToManyField("agencies.Agency", related_name="operations")
     # The baseline list closes when work starts (the first outcome), or when a coordinator says so.
@@ -27,6 +34,10 @@ class Operation(models.Model):
     @property
     def ongoing(self) -> bool:
         return self.end_date is None
+
+    def today(self) -> dt.date:
+        """The day the pages count to: `as_of` when set, else today."""
+        return self.as_of or timezone.localdate()
 
 
 class TargetStatus(models.TextChoices):

@@ -60,7 +60,7 @@ DEFINITIONS = {
 def build_report(operation: Operation, public: bool = False) -> dict:
     """The results report of one operation, as a JSON-ready dict."""
     listed = Target.objects.listed().filter(operation=operation)
-    as_of = operation.end_date or timezone.localdate()
+    as_of = operation.end_date or operation.today()
     counts = _status_counts(listed)
     finds = _first_finds(operation)
     baseline_found = counts["baseline"]["recovered"] + counts["baseline"]["located"]

@@ -104,7 +104,8 @@ def _years_before(day: dt.date, years: int) -> dt.date:
 
 
 def apply_filters(targets: QuerySet[Target], query: ListQuery,
-                  ages_on: dt.date | None = None) -> QuerySet[Target]:
+                  ages_on: dt.date | None = None,
+                  today: dt.date | None = None) -> QuerySet[Target]:
     """Everything but the search words. Ages are counted on `ages_on` (the operation's start,
     as the results report counts them)."""
     if query.status:
@@ -134,7 +135,7 @@ def apply_filters(targets: QuerySet[Target], query: ListQuery,
         # risk_factors is a JSON list of codes: match the quoted code inside it.
         targets = targets.filter(child__risk_factors__icontains=f'"{query.risk}"')
     if query.owes:
-        targets = compliance.owing(targets, query.owes, timezone.localdate())
+        targets = compliance.owing(targets, query.owes, today or timezone.localdate())
     return targets
 
 
@@ -200,8 +201,8 @@ class ListResult:
 
 
 def find_targets(targets: QuerySet[Target], query: ListQuery,
-                 ages_on: dt.date | None = None) -> ListResult:
-    targets = apply_filters(targets, query, ages_on)
+                 ages_on: dt.date | None = None, today: dt.date | None = None) -> ListResult:
+    targets = apply_filters(targets, query, ages_on, today)
     if not query.q:
         if not query.narrows and query.sort in ("name", "-name"):
             return ListResult(targets, page_source=ByChildName(targets, query.sort == "-name"))

@@ -44,7 +44,8 @@ def _list_query(request) -> ListQuery:
 def children(request, op):
     operation = get_operation_for(request.user, op)
     query = _list_query(request)
-    result = find_targets(targets_for(request.user, operation), query, operation.start_date)
+    result = find_targets(targets_for(request.user, operation), query, operation.start_date,
+                          operation.today())
     paginator = Paginator(result.page_source, PAGE_SIZE)
     page_obj = _keyset_page(request, paginator) or paginator.get_page(request.GET.get("page"))
     if query.filtered:
@@ -56,7 +57,7 @@ def children(request, op):
         "query": query,
         "page": page_obj,
         "fuzzy": result.fuzzy,
-        "today": timezone.localdate(),
+        "today": operation.today(),
         "statuses": TargetStatus.choices,
         "agencies": operation.agencies.order_by("code"),
         # People of the operation's agencies (a small table), not a scan of the list.
@@ -116,7 +117,8 @@ def export(request, op):
     """The list as filtered on screen, as CSV. Names leave the system: the export is audited."""
     operation = get_operation_for(request.user, op)
     query = _list_query(request)
-    result = find_targets(targets_for(request.user, operation), query, operation.start_date)
+    result = find_targets(targets_for(request.user, operation), query, operation.start_date,
+                          operation.today())
     rows = result.targets.order_by(*SORTS[query.sort])
     targets = with_row_data(rows).prefetch_related("child__ncic_entries")
     log.record("target.export", operation, operation_id=operation.pk,
@@ -169,7 +171,7 @@ def child_context(request, target) -> dict:
         "pending": [f for f in target.follow_ups.all() if f.pending],
         "options": outcome_options(target) if target.status == TargetStatus.OUTSTANDING else None,
         "other_episodes": casefile.other_episodes(target, user),
-        "today": timezone.localdate(),
+        "today": target.operation.today(),
     }
 
 

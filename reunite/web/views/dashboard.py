@@ -5,7 +5,6 @@ import datetime as dt
 from django.core.cache import cache
 from django.db.models import Count, Q
 from django.shortcuts import render
-from django.utils import timezone
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 
@@ -113,7 +112,7 @@ def figures(request, operation, targets, today) -> dict:
 def dashboard(request, op):
     operation = get_operation_for(request.user, op)
     targets = targets_for(request.user, operation)
-    today = timezone.localdate()
+    today = operation.today()
     data = figures(request, operation, targets, today)
     return render(request, "web/dashboard.html", {
         **data,

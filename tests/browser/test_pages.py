@@ -137,3 +137,17 @@ def test_the_circumstance_list_follows_the_outcome_chosen(sign_in, site, named_c
     expect(circumstance.locator("option[value=placed_with_cyfd]")).to_be_enabled()
     expect(circumstance.locator("option[value=with_relatives]")).to_be_disabled()
     expect(circumstance).not_to_have_value("with_relatives")
+
+
+def test_htmx_swaps_break_no_content_security_rule(sign_in, site, operation, named_child):
+    page = sign_in("investigator")
+    messages = []
+    page.on("console", lambda message: messages.append(message.text))
+    page.goto(f"{site}/children/{named_child.pk}/")
+    page.get_by_role("link", name="Record an outcome").click()
+    expect(page.locator("#action-panel form")).to_be_visible()
+    page.goto(f"{site}/ops/{operation.slug}/children/")
+    page.get_by_label("Search by name").fill("Guadalupe")
+    page.get_by_label("Search by name").press("Enter")
+    expect(page.locator("#results")).to_contain_text("Guadalupe Hernández Ortiz")
+    assert not [m for m in messages if "Content Security Policy" in m]

@@ -25,7 +25,7 @@ class Command(BaseCommand):
         path: Path = options["file"]
         if not path.is_file():
             raise CommandError(f"{path}: no such file")
-        bars = ProgressBars(enabled=True)
+        bars = ProgressBars(enabled=True, plain=options["json"])  # --json: no escape codes
         try:
             batch = run_intake(
                 get_operation(options["operation"]),

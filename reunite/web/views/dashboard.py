@@ -20,6 +20,7 @@ OUTSTANDING_SHOWN = 12
 FOLLOW_UPS_SHOWN = 20
 CHART_TAIL_DAYS = 14
 FIGURES_SECONDS = 30
+CHART_WIDTH = 480  # drawn at the half-page panel's own size: labels stay at 11 px
 
 
 def headline(targets) -> dict:
@@ -65,6 +66,7 @@ def finds_chart(operation, totals: dict, counts: dict, today) -> str:
         operation.start_date, end, title=_("Children found, cumulative"),
         reference=counts["baseline"], reference_label=_("Baseline list: %(n)s") % {
             "n": counts["baseline"]},
+        width=CHART_WIDTH,
     )
 
 

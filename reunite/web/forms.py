@@ -87,19 +87,6 @@ class OutcomeForm(OperationForm):
         help_text=_("Two-letter code, e.g. US or MX. Empty means the operation's country."),
     )
 
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        # Once an outcome is chosen, only its circumstances are offered (the page's script
-        # narrows the list as the choice changes; this covers a form sent back with an error).
-        status = self.data.get("status") if self.is_bound else None
-        if status in ALLOWED_CIRCUMSTANCES:
-            self.fields["circumstance"].choices = [
-                (c.value, c.label) for c in ALLOWED_CIRCUMSTANCES[status]]
-        from reunite.web.rules import REFUSALS
-
-        self.fields["circumstance"].error_messages["invalid_choice"] = REFUSALS[
-            "circumstance_not_allowed"]
-
 
 class ServiceForm(forms.Form):
     type = forms.ChoiceField(label=_("Service"), choices=ServiceOffer.Type.choices)

@@ -24,7 +24,7 @@ install: $(STAMP)
 
 demo: install
 	REUNITE_MFA=optional $(BIN)/reunite migrate --no-input -v0
-	REUNITE_MFA=optional $(BIN)/reunite demo
+	REUNITE_MFA=optional $(BIN)/reunite demo --host $(HOST) --port $(PORT)
 	REUNITE_MFA=optional $(BIN)/reunite serve --host $(HOST) --port $(PORT)
 
 # Browser tests need Debian's Chromium (never a downloaded browser).

@@ -1,7 +1,8 @@
 """`make bench`: every benchmark, one run; results in benchmarks/results.json and BENCHMARKS.md.
 
 Each benchmark script merges its own section into results.json and its own table into
-BENCHMARKS.md, so they can also be run alone. Extra arguments (e.g. --quick, --full) pass through.
+BENCHMARKS.md, so they can also be run alone. Extra arguments (e.g. --quick, --full) pass through;
+`--only web` (or `linkage`) runs one.
 """
 
 import subprocess
@@ -13,13 +14,21 @@ SCRIPTS = ["linkage_bench.py", "web_bench.py", "replay_bench.py"]
 
 
 def main() -> int:
+    arguments = sys.argv[1:]
+    only = None
+    if "--only" in arguments:
+        at = arguments.index("--only")
+        only = arguments[at + 1] if at + 1 < len(arguments) else None
+        arguments = arguments[:at] + arguments[at + 2:]
     failures = 0
     for name in SCRIPTS:
+        if only and name != f"{only}_bench.py":
+            continue
         script = HERE / name
         if not script.exists():
             continue
         print(f"== {name}", flush=True)
-        result = subprocess.run([sys.executable, str(script), *sys.argv[1:]], cwd=HERE.parent)
+        result = subprocess.run([sys.executable, str(script), *arguments], cwd=HERE.parent)
         failures += result.returncode != 0
     print(f"Results: {HERE / 'results.json'} and {HERE.parent / 'BENCHMARKS.md'}")
     return 1 if failures else 0

@@ -1,15 +1,17 @@
 """Web pages at scale: the list, search and a child's page on 100,000 children.
 
 Generates an operation of 100,000 children (each with a source record and a local case, one in
-five with an NCIC entry) with bulk_create into a temporary database (SQLite unless
---database-url says otherwise), then times the pages through Django's test client: the server's
-time, audit event included, without a network or a browser. Each page is asked once to warm up,
-then --repeat times; the median and the worst are reported with the page's query count.
+five with an NCIC entry) with bulk_create, then times the pages through Django's test client: the
+server's time, audit event included, without a network or a browser. Each page is asked once to
+warm up, then --repeat times; the median and the worst are reported with the page's query count.
 
-Writes benchmarks/results.json (key "web", other keys kept) and the table between
-<!-- web:start --> and <!-- web:end --> in BENCHMARKS.md.
+Runs on SQLite (a temporary file, or --keep DIR to reuse it) and on PostgreSQL when
+--postgres-url (or REUNITE_BENCH_POSTGRES) names a database to fill; each database in its own
+process. Writes benchmarks/results.json (key "web": one section per database, other keys kept)
+and the tables between <!-- web:start --> and <!-- web:end --> in BENCHMARKS.md.
 
-    .venv/bin/python benchmarks/web_bench.py [--children 100000] [--quick]
+    .venv/bin/python benchmarks/web_bench.py [--children 100000] [--quick] \
+        [--postgres-url postgresql://postgres@127.0.0.1:5432/reunite_bench]
 """
 
 import argparse
@@ -17,7 +19,9 @@ import datetime as dt
 import json
 import os
 import random
+import shutil
 import statistics
+import subprocess
 import sys
 import tempfile
 import time
@@ -27,7 +31,9 @@ ROOT = Path(__file__).resolve().parent.parent
 RESULTS = ROOT / "benchmarks" / "results.json"
 MARKDOWN = ROOT / "BENCHMARKS.md"
 START, END = "<!-- web:start -->", "<!-- web:end -->"
-BUDGET_MS = 200
+BUDGET_MS = 150             # every list, search and child page
+DASHBOARD_BUDGET_MS = 250
+PAGE_SIZE = 50
 BATCH = 5000
 SEED = 20210501
 
@@ -161,27 +167,38 @@ def time_pages(operation, user, repeat: int) -> dict:
     from django.test import Client
     from django.test.utils import CaptureQueriesContext
 
+    from reunite.audit import log
+    from reunite.children.models import Child
     from reunite.operations.models import Target
+    from reunite.web.listing import NAME_ORDER
 
     client = Client()
     client.force_login(user)
     target = Target.objects.filter(operation=operation).order_by("pk")[len("benchmark")]
     child = target.child
+    # The child "Next" on page 499 reads on from (found untimed: the page before it links it).
+    last_of_499 = Child.objects.filter(targets__operation=operation).order_by(
+        *NAME_ORDER).values_list("pk", flat=True)[499 * PAGE_SIZE - 1]
     base = f"/ops/{operation.slug}"
     pages = {
         "list, first page (sorted by name)": f"{base}/children/",
         "list, outstanding only": f"{base}/children/?status=outstanding",
         "list, agency + age + risk": f"{base}/children/?agency=DASO&age_min=14&age_max=16"
                                      "&risk=homelessness",
-        "list, page 500": f"{base}/children/?page=500",
+        "list, page 500 (Next from page 499)": f"{base}/children/?page=500&after={last_of_499}",
+        "list, page 500 (typed page number)": f"{base}/children/?page=500",
+        "list, owes a screening": f"{base}/children/?owes=screening",
         "search, common surname (hernandez)": f"{base}/children/?q=hernandez",
         "search, nickname + surname (lupita hernandez)": f"{base}/children/?q=lupita+hernandez",
         "search, one child's full name": f"{base}/children/?q={child.first_name}+"
                                          f"{child.last_name}+{child.second_last_name}",
         "search, misspelt (closest spellings)": f"{base}/children/?q=Guadalupa+Hernandex+Ortis",
         "search, no such name": f"{base}/children/?q=zzyzx",
+        "search, a case number": f"{base}/children/?q={child.local_cases.first().case_number}",
         "child's page": f"/children/{target.pk}/",
         "dashboard": f"{base}/",
+        # The dashboard's figures are cached until the next change: this one recomputes them.
+        "dashboard, first view after a change": f"{base}/?recompute",
     }
     results = {}
     for name, url in pages.items():
@@ -189,6 +206,8 @@ def time_pages(operation, user, repeat: int) -> dict:
         assert response.status_code == 200, (url, response.status_code)
         timings, cpu = [], []
         for _ in range(repeat):
+            if url.endswith("?recompute"):
+                log.record("benchmark.change", operation)  # a change: the figures go stale
             with CaptureQueriesContext(connection) as queries:
                 started, started_cpu = time.perf_counter(), time.process_time()
                 client.get(url)
@@ -203,24 +222,38 @@ def time_pages(operation, user, repeat: int) -> dict:
     return results
 
 
+def _budget(name: str) -> int:
+    return DASHBOARD_BUDGET_MS if name == "dashboard" else BUDGET_MS
+
+
 def write_outputs(section: dict) -> None:
     existing = json.loads(RESULTS.read_text()) if RESULTS.exists() else {}
-    existing["web"] = section
+    web = existing.get("web", {})
+    if "results" in web:  # the single-database layout of earlier runs
+        web = {}
+    web[section["database"]] = section
+    existing["web"] = web
     RESULTS.write_text(json.dumps(existing, indent=2, ensure_ascii=False) + "\n")
     lines = [START, "",
-             f"{section['children']:,} children on one list, {section['database']}, "
-             f"{section['cores']} cores (load average {section['load']} when measured); server "
-             "time through Django's test client, audit event and session save included: "
-             f"median and worst of {section['repeat']} after a warm-up, and the median CPU time "
-             "of the process (SQLite runs inside it), which a busy machine does not inflate. "
-             f"Budget: {BUDGET_MS} ms for the list and search.", "",
-             "| page | median ms | worst ms | CPU ms | queries | within budget |",
-             "|---|---|---|---|---|---|"]
-    for name, r in section["results"].items():
-        ok = "yes" if min(r["median_ms"], r["cpu_ms"]) < BUDGET_MS else "**no**"
-        lines.append(f"| {name} | {r['median_ms']} | {r['max_ms']} | {r['cpu_ms']} | "
-                     f"{r['queries']} | {ok} |")
-    lines += ["", END]
+             "Server time through Django's test client, audit event and session save included: "
+             "median and worst of the runs after a warm-up, and the median CPU time of the "
+             "process (SQLite runs inside it, PostgreSQL does not), which a busy machine does "
+             f"not inflate. Budget: {BUDGET_MS} ms for every list, search and child page, "
+             f"{DASHBOARD_BUDGET_MS} ms for the dashboard; the query count must not grow with "
+             "the rows shown.", ""]
+    for database in sorted(web):
+        run = web[database]
+        lines += [f"### {database}", "",
+                  f"{run['children']:,} children on one list, {run['cores']} cores (load "
+                  f"average {run['load']} when measured), {run['repeat']} runs.", "",
+                  "| page | median ms | worst ms | CPU ms | queries | within budget |",
+                  "|---|---|---|---|---|---|"]
+        for name, r in run["results"].items():
+            ok = "yes" if r["median_ms"] <= _budget(name) else "**no**"
+            lines.append(f"| {name} | {r['median_ms']} | {r['max_ms']} | {r['cpu_ms']} | "
+                         f"{r['queries']} | {ok} |")
+        lines.append("")
+    lines += [END]
     block = "\n".join(lines)
     text = MARKDOWN.read_text() if MARKDOWN.exists() else "# Benchmarks\n"
     if START in text and END in text:
@@ -235,10 +268,14 @@ def main() -> int:
     parser.add_argument("--children", type=int, default=100_000)
     parser.add_argument("--repeat", type=int, default=7)
     parser.add_argument("--quick", action="store_true", help="10,000 children")
-    parser.add_argument("--database-url", help="an empty database to fill, e.g. PostgreSQL")
+    parser.add_argument("--database-url", help="run on this database only (in this process)")
+    parser.add_argument("--postgres-url", default=os.environ.get("REUNITE_BENCH_POSTGRES"),
+                        help="a PostgreSQL database to fill (kept, and reused next time)")
     parser.add_argument("--keep", metavar="DIR",
                         help="keep the generated SQLite database in DIR and reuse it next time")
     arguments, _others = parser.parse_known_args()  # `make bench` passes other scripts' flags
+    if arguments.database_url is None:
+        return _each_database(arguments)
     children = 10_000 if arguments.quick else arguments.children
     with tempfile.TemporaryDirectory(prefix="reunite-web-bench-") as scratch:
         folder = Path(arguments.keep or scratch)
@@ -249,6 +286,8 @@ def main() -> int:
         started = time.perf_counter()
         made = existing(children) or generate(children)
         generated = round(time.perf_counter() - started, 1)
+        with connection.cursor() as cursor:  # planner statistics, as a loaded database has
+            cursor.execute("ANALYZE")
         results = time_pages(made["operation"], made["user"], arguments.repeat)
         write_outputs({
             "children": children, "database": connection.vendor, "cores": os.cpu_count(),
@@ -257,11 +296,29 @@ def main() -> int:
             "budget_ms": BUDGET_MS, "results": results,
         })
         connection.close()
-    slow = [n for n, r in results.items() if n.startswith(("list", "search"))
-            and min(r["median_ms"], r["cpu_ms"]) >= BUDGET_MS]
+    slow = [n for n, r in results.items() if r["median_ms"] > _budget(n)]
     for name in slow:
-        print(f"over budget: {name}", file=sys.stderr)
+        print(f"over budget on {connection.vendor}: {name}", file=sys.stderr)
     return 1 if slow else 0
+
+
+def _each_database(arguments) -> int:
+    """SQLite, then PostgreSQL when one is named: each in its own process (Django is set up
+    once per process)."""
+    keep = ["--keep", arguments.keep] if arguments.keep else []
+    scratch = tempfile.mkdtemp(prefix="reunite-web-bench-")
+    urls = [f"sqlite:///{Path(arguments.keep or scratch) / 'web_bench.sqlite3'}"]
+    if arguments.postgres_url:
+        urls.append(arguments.postgres_url)
+    failures = 0
+    for url in urls:
+        command = [sys.executable, __file__, "--database-url", url, *keep,
+                   "--children", str(arguments.children), "--repeat", str(arguments.repeat)]
+        if arguments.quick:
+            command.append("--quick")
+        failures += subprocess.run(command, check=False).returncode != 0
+    shutil.rmtree(scratch, ignore_errors=True)
+    return 1 if failures else 0
 
 
 if __name__ == "__main__":

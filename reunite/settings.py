@@ -138,6 +138,7 @@ AUTHENTICATION_BACKENDS = [
 LANGUAGE_CODE = "en"
 LANGUAGES = [("en", "English"), ("es", "Español")]
 LOCALE_PATHS = [BASE_DIR / "locale"]
+FORMAT_MODULE_PATH = ["reunite.formats"]  # ISO numeric dates in both languages
 TIME_ZONE = env_str("TIME_ZONE", "America/Denver")
 USE_I18N = True
 USE_TZ = True

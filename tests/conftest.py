@@ -12,6 +12,9 @@ def _fast_and_isolated(settings, tmp_path):
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
     settings.MEDIA_ROOT = tmp_path / "media"
     settings.REUNITE_MFA = "optional"
+    from django.core.cache import cache
+
+    cache.clear()  # cached figures are keyed by ids a rolled-back test may hand out again
 
 
 @pytest.fixture

@@ -46,6 +46,10 @@ class LoginView(auth_views.LoginView):
     template_name = "accounts/login.html"
     redirect_authenticated_user = False
 
+    def get_context_data(self, **kwargs):
+        # "Step 1 of 2" only when a second step follows.
+        return {**super().get_context_data(**kwargs), "mfa_required": services.mfa_required()}
+
     def form_valid(self, form):
         super().form_valid(form)  # signs in: the password step is passed
         return redirect(_mfa_step(self.request) or self.get_success_url())

@@ -1,4 +1,4 @@
-"""/api/v1/ (DESIGN.md §6). Every path answers with and without its trailing slash."""
+"""/api/v1/ (docs/api.md). Every path answers with and without its trailing slash."""
 
 from django.urls import include, re_path
 from drf_spectacular.views import SpectacularAPIView, SpectacularRedocView, SpectacularSwaggerView

@@ -35,7 +35,7 @@ def events(request):
     page = Paginator(queryset, PAGE_SIZE).get_page(request.GET.get("page"))
     log.audit_access("audit.search", request, changes={"filters": used, "page": page.number})
     context = {"page": page, "filters": used, "error": error, "nav": "audit",
-               "actions": _known_actions()}
+               "actions": _known_actions(), "names": object_names(page.object_list)}
     return render(request, "audit/events.html", context)
 
 
@@ -62,6 +62,31 @@ def child_views(request, child_id: int):
         "nav": "audit",
     }
     return render(request, "audit/child_views.html", context)
+
+
+def object_names(events) -> dict[tuple[str, str], str]:
+    """(object_type, object_id) → a name a person recognises ("Operation Rescue Me", a child's
+    name), looked up once per type for the page's events."""
+    from django.apps import apps
+
+    wanted: dict[str, set[str]] = {}
+    for event in events:
+        if event.object_type and event.object_id:
+            wanted.setdefault(event.object_type, set()).add(event.object_id)
+    names = {}
+    for object_type, ids in wanted.items():
+        try:
+            model = apps.get_model(object_type)
+        except (LookupError, ValueError):
+            continue
+        queryset = model.objects.filter(pk__in=[i for i in ids if i.isdigit()])
+        if object_type == "operations.target":
+            queryset = queryset.select_related("child", "operation")
+        label = str(model._meta.verbose_name).capitalize()
+        for obj in queryset:
+            name = str(obj.child) if object_type == "operations.target" else str(obj)
+            names[(object_type, str(obj.pk))] = f"{label}: {name}"
+    return names
 
 
 def _known_actions() -> list[str]:

@@ -180,7 +180,9 @@ class SourceRecord(models.Model):
                 fields=["agency", "record_id", "content_hash"], name="unique_source_row_version"
             )
         ]
-        indexes = [models.Index(fields=["agency", "record_id"])]
+        # Search finds a child by the record id alone, whichever agency sent it.
+        indexes = [models.Index(fields=["agency", "record_id"]),
+                   models.Index(fields=["record_id"], name="source_record_id")]
 
     def __str__(self) -> str:
         return f"{self.agency.code}:{self.record_id}"
@@ -255,6 +257,8 @@ class LocalCase(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["agency", "case_number"], name="unique_agency_case")
         ]
+        # Search finds a child by a case number typed without its agency.
+        indexes = [models.Index(fields=["case_number"], name="local_case_number")]
 
     def __str__(self) -> str:
         return f"{self.agency.code} case {self.case_number} ({self.status})"

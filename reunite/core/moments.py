@@ -91,3 +91,11 @@ def _read(text: str, field: str, order: str | None) -> dt.datetime:
 def moment_text(moment: dt.datetime | None) -> str:
     """The moment as ISO 8601 with its offset, in local time (what the intake record carries)."""
     return timezone.localtime(moment).isoformat(timespec="minutes") if moment else ""
+
+
+def clock_time(day: dt.date | None) -> dt.datetime:
+    """The moment the clocks count to on `day`: now for today (or no day), else the day's end
+    (an operation shown as of a past day, like the demo)."""
+    if day is None or day >= timezone.localdate():
+        return timezone.now()
+    return timezone.make_aware(dt.datetime.combine(day, dt.time(23, 59)))

@@ -1,4 +1,8 @@
-"""Progress bars on stderr for long CLI work (stdout stays clean for --json)."""
+"""Progress bars on stderr for long CLI work (stdout stays clean for --json).
+
+A bar redraws itself with terminal escape codes, which only a terminal should receive: when
+stderr is a file or a pipe (a log, a script reading --json), each stage is reported once, as a
+plain line, when it ends."""
 
 import sys
 
@@ -8,12 +12,19 @@ from tqdm import tqdm
 class ProgressBars:
     """A `progress(stage, done, total)` callback that draws one tqdm bar per stage."""
 
-    def __init__(self, enabled: bool = True):
+    def __init__(self, enabled: bool = True, plain: bool = False):
         self.enabled = enabled and sys.stderr is not None
+        self.terminal = self.enabled and not plain and sys.stderr.isatty()
         self.bars: dict[str, tqdm] = {}
+        self.reported: set[str] = set()
 
     def __call__(self, stage: str, done: int, total: int) -> None:
         if not self.enabled:
+            return
+        if not self.terminal:
+            if done >= total and stage not in self.reported:
+                self.reported.add(stage)
+                print(f"{stage}: {done:,}/{total:,}", file=sys.stderr, flush=True)
             return
         bar = self.bars.get(stage)
         if bar is None:

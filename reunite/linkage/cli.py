@@ -26,6 +26,12 @@ def read_csv(path: str | Path) -> Iterator[dict[str, str]]:
 def _tqdm_progress() -> Callable[[str, int, int], None]:
     from tqdm import tqdm
 
+    if not sys.stderr.isatty():  # a log or a pipe: plain lines, no terminal escape codes
+        def line(stage: str, done: int, total: int) -> None:
+            if done >= total:
+                print(f"{stage}: {done}/{total}", file=sys.stderr, flush=True)
+
+        return line
     bar = tqdm(total=1, file=sys.stderr, unit="step", leave=True)
 
     def report(stage: str, done: int, total: int) -> None:

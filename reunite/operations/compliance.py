@@ -83,23 +83,31 @@ def _first_report():
     )
 
 
+def _running(candidates: QuerySet[Target], stopped) -> QuerySet[Target]:
+    """Candidates whose clock runs: reported at a recorded moment, not yet met."""
+    return (candidates.annotate(reported=_first_report()).filter(reported__isnull=False)
+            .exclude(stopped))
+
+
+def _overdue(candidates: QuerySet[Target], stopped, hours: int,
+             now: dt.datetime) -> QuerySet[Target]:
+    return _running(candidates, stopped).filter(reported__lt=now - dt.timedelta(hours=hours))
+
+
 def _board(candidates: QuerySet[Target], stopped, stop_unknown, late: int, hours: int,
            now: dt.datetime) -> Board:
     """Clocks for `candidates` (outstanding children the law applies to); `stopped` says the
     clock was met, `stop_unknown` that it was met at an unrecorded moment."""
-    reported = candidates.annotate(reported=_first_report())
-    running = reported.filter(reported__isnull=False).exclude(stopped)
-    limit = now - dt.timedelta(hours=hours)
-    counts = running.aggregate(total=Count("pk"))
-    overdue = running.filter(reported__lt=limit).count()
+    running = _running(candidates, stopped)
     shown = running.select_related("child").order_by("reported", "pk")[:SHOWN]
     return Board(
         hours=hours,
         running=[Clock(t, t.reported, t.reported + dt.timedelta(hours=hours)) for t in shown],
-        running_count=counts["total"],
-        overdue=overdue,
+        running_count=running.count(),
+        overdue=_overdue(candidates, stopped, hours, now).count(),
         late=late,
-        no_report_moment=reported.filter(reported__isnull=True).exclude(stopped).count(),
+        no_report_moment=candidates.annotate(reported=_first_report())
+        .filter(reported__isnull=True).exclude(stopped).count(),
         no_stop_moment=candidates.filter(stop_unknown).count(),
     )
 
@@ -117,24 +125,32 @@ def _late(model, targets: QuerySet[Target], moment: str, hours: int) -> int:
     )
 
 
+def _ncic_scope(targets: QuerySet[Target]):
+    """Outstanding children, whether an NCIC entry stopped their clock, and whether its moment
+    is unknown."""
+    entry = NCICEntry.objects.filter(child=OuterRef("child_id"))
+    return (targets.filter(status=TargetStatus.OUTSTANDING), Exists(entry),
+            Exists(entry.filter(entered_at__isnull=True)))
+
+
+def _ncmec_scope(targets: QuerySet[Target]):
+    """Outstanding children in foster care, and whether an NCMEC report stopped their clock."""
+    report = NCMECReport.objects.filter(child=OuterRef("child_id"))
+    return (targets.filter(status=TargetStatus.OUTSTANDING, child__custody=Custody.CYFD),
+            Exists(report), Exists(report.none()))
+
+
 def ncic_clocks(targets: QuerySet[Target], now: dt.datetime) -> Board:
     """Outstanding children reported missing: NCIC entry within 2 hours of the report."""
-    entry = NCICEntry.objects.filter(child=OuterRef("child_id"))
-    return _board(
-        targets.filter(status=TargetStatus.OUTSTANDING), Exists(entry),
-        Exists(entry.filter(entered_at__isnull=True)),
-        _late(NCICEntry, targets, "entered_at", NCIC_ENTRY_HOURS), NCIC_ENTRY_HOURS, now,
-    )
+    late = _late(NCICEntry, targets, "entered_at", NCIC_ENTRY_HOURS)
+    return _board(*_ncic_scope(targets), late, NCIC_ENTRY_HOURS, now)
 
 
 def ncmec_clocks(targets: QuerySet[Target], now: dt.datetime) -> Board:
     """Outstanding children in foster care: reported to NCMEC within 24 hours of the report."""
-    report = NCMECReport.objects.filter(child=OuterRef("child_id"))
-    foster = targets.filter(status=TargetStatus.OUTSTANDING, child__custody=Custody.CYFD)
     late = _late(NCMECReport, targets.filter(child__custody=Custody.CYFD), "reported_at",
                  NCMEC_FOSTER_CARE_HOURS)
-    return _board(foster, Exists(report), Exists(report.none()), late,
-                  NCMEC_FOSTER_CARE_HOURS, now)
+    return _board(*_ncmec_scope(targets), late, NCMEC_FOSTER_CARE_HOURS, now)
 
 
 def pending_follow_ups(targets: QuerySet[Target]) -> QuerySet[FollowUp]:
@@ -158,3 +174,20 @@ def follow_up_counts(targets: QuerySet[Target]) -> dict[str, int]:
     for row in grouped:
         counts[row["kind"]] = row["n"]
     return counts
+
+
+def owing(targets: QuerySet[Target], what: str, now: dt.datetime) -> QuerySet[Target]:
+    """The children owed `what`, as the dashboard counts them: a pending follow-up of one kind
+    (`follow_up` for any kind), or an NCIC entry (`ncic_entry`) or NCMEC report
+    (`ncmec_report`) whose clock is past its deadline at `now`. The children list filters on it,
+    so every count links to its list."""
+    if what == "ncic_entry":
+        candidates, stopped, _ = _ncic_scope(targets)
+        return _overdue(candidates, stopped, NCIC_ENTRY_HOURS, now)
+    if what == "ncmec_report":
+        candidates, stopped, _ = _ncmec_scope(targets)
+        return _overdue(candidates, stopped, NCMEC_FOSTER_CARE_HOURS, now)
+    pending = FollowUp.objects.filter(done_on__isnull=True)
+    if what != "follow_up":
+        pending = pending.filter(kind=what)
+    return targets.filter(pk__in=pending.values("target_id"))

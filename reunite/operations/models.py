@@ -1,7 +1,10 @@
 """Operations, the children on their lists, and everything done to find them."""
 
+import datetime as dt
+
 from django.conf import settings
 from django.db import models
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 
@@ -12,6 +15,10 @@ class Operation(models.Model):
     country = models.CharField(max_length=2, default="US")
     start_date = models.DateField()
     end_date = models.DateField(null=True, blank=True, help_text=_("Empty while ongoing"))
+    # Records loaded as they stood on a past day (the demo, an archived operation) are shown as
+    # of that day: clocks, charts and the report count to it, not to today.
+    as_of = models.DateField(null=True, blank=True,
+                             help_text=_("Show the records as of this day; empty means today"))
     lead_agencies = models.ManyToManyField("agencies.Agency", related_name="led_operations")
     agencies = models.ManyToManyField("agencies.Agency", related_name="operations")
     # The baseline list closes when work starts (the first outcome), or when a coordinator says so.
@@ -37,6 +44,16 @@ class Operation(models.Model):
     @property
     def ongoing(self) -> bool:
         return self.end_date is None
+
+    def today(self) -> dt.date:
+        """The day the pages count to: `as_of` when set, else today."""
+        return self.as_of or timezone.localdate()
+
+    def now(self) -> dt.datetime:
+        """The moment the clocks count to: the end of `as_of` when set, else now."""
+        from reunite.core.moments import clock_time
+
+        return clock_time(self.as_of)
 
 
 class TargetStatus(models.TextChoices):
@@ -80,7 +97,10 @@ class Target(models.Model):
         # The list, the dashboard and the report all start from "this operation's listed
         # children with this status".
         indexes = [
-            models.Index(fields=["operation", "active", "status"], name="target_list_status")
+            models.Index(fields=["operation", "active", "status"], name="target_list_status"),
+            # The dashboard's "still missing", oldest on the list first.
+            models.Index(fields=["operation", "active", "status", "added_on"],
+                         name="target_status_added"),
         ]
 
     def __str__(self) -> str:
@@ -151,6 +171,14 @@ class FollowUp(models.Model):
 
     class Meta:
         ordering = ["due_since", "id"]
+        # What is still owed, oldest first (the dashboard and the "owes" filters): a small
+        # partial index, since most follow-ups end up done.
+        indexes = [
+            models.Index(fields=["due_since", "id"], name="follow_up_pending",
+                         condition=models.Q(done_on__isnull=True)),
+            models.Index(fields=["target", "kind"], name="follow_up_pending_target",
+                         condition=models.Q(done_on__isnull=True)),
+        ]
 
     def __str__(self) -> str:
         return f"{self.get_kind_display()} ({'pending' if self.pending else self.done_on})"

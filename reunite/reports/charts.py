@@ -39,7 +39,7 @@ def nice_ticks(top: int, most: int = 5) -> list[int]:
     return [0, top]
 
 
-def _text(x: float, y: float, label: str, *, size: int = 10, anchor: str = "middle",
+def _text(x: float, y: float, label: str, *, size: int = 11, anchor: str = "middle",
           fill: str = MUTED, weight: str = "normal") -> str:
     return (
         f'<text x="{x:.1f}" y="{y:.1f}" font-family="{FONT}" font-size="{size}" '
@@ -52,7 +52,7 @@ def _frame(width: int, height: int, title: str, body: list[str]) -> str:
         f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {width} {height}" '
         f'width="{width}" height="{height}" role="img" aria-label="{escape(title)}">'
         f"<title>{escape(title)}</title>"
-        + _text(MARGIN_LEFT, 16, title, size=12, anchor="start", fill=INK, weight="bold")
+        + _text(MARGIN_LEFT, 16, title, size=13, anchor="start", fill=INK, weight="bold")
         + "".join(body)
         + "</svg>"
     )
@@ -88,10 +88,15 @@ def _date_ticks(start: dt.date, end: dt.date, most: int = 8) -> list[dt.date]:
 
 
 def _date_label(day: dt.date, start: dt.date, end: dt.date) -> str:
+    """A tick's date in the reader's language ("May 1" · "1 may")."""
+    from django.utils.dateformat import format as date_format
+    from django.utils.translation import get_language
+
     span = (end - start).days
     if span <= 42 or day == start:
-        return f"{day:%b} {day.day}"
-    return f"{day:%b %Y}" if span > 365 else f"{day:%b}"
+        spanish = (get_language() or "en").startswith("es")
+        return date_format(day, "j M" if spanish else "M j")
+    return date_format(day, "M Y") if span > 365 else date_format(day, "M")
 
 
 def cumulative_chart(
@@ -158,7 +163,7 @@ def _legend(entries: list[tuple[str, str, str]], x: float, y: float) -> list[str
             f'stroke="{colour}" stroke-width="2.2"{dashes}/>'
         )
         parts.append(_text(x + 20, y, label, anchor="start", fill=INK))
-        x += 20 + 6.2 * len(label) + 18  # DejaVu Sans at 10 px: about 6 px a character
+        x += 20 + 6.8 * len(label) + 18  # DejaVu Sans at 11 px: about 6.8 px a character
     return parts
 
 
@@ -204,7 +209,7 @@ def bar_chart(
         )
         centre = left + slot * 0.35
         if count:
-            body.append(_text(centre, top - 3, str(count), size=9, fill=INK))
+            body.append(_text(centre, top - 3, str(count), fill=INK))
         body.append(_text(centre, y0 + 14, label))
     body.append(
         f'<line x1="{x0}" y1="{y0:.1f}" x2="{x1}" y2="{y0:.1f}" stroke="{MUTED}" stroke-width="1"/>'

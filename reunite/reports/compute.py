@@ -10,7 +10,7 @@ outstanding, found) are about the **baseline list** ("began in May with a list o
 children added to the list later are reported separately under `added_results`. Ages, services,
 screenings, follow-ups and found-abroad cover everyone on the list.
 
-`public=True` gives aggregates only (DESIGN.md §1, the public-information officer): no names, dates
+`public=True` gives aggregates only (docs/api.md, the public-information officer): no names, dates
 of birth, record ids, NIC or case numbers, no place finer than a county, no per-child rows, and
 the curve of finds by week rather than by day.
 """
@@ -61,7 +61,7 @@ DEFINITIONS = {
 def build_report(operation: Operation, public: bool = False) -> dict:
     """The results report of one operation, as a JSON-ready dict."""
     listed = Target.objects.listed().filter(operation=operation)
-    as_of = operation.end_date or timezone.localdate()
+    as_of = operation.end_date or operation.today()
     counts = _status_counts(listed)
     finds = _first_finds(operation)
     baseline_found = counts["baseline"]["recovered"] + counts["baseline"]["located"]

@@ -5,13 +5,17 @@ disagree. They read like the press release's facts: "Three minors were recovered
 """
 
 import datetime as dt
+import functools
 import json
 
 from django.template.loader import render_to_string
+from django.utils.formats import date_format, number_format
 from django.utils.safestring import mark_safe
+from django.utils.translation import get_language, gettext_lazy, ngettext
+from django.utils.translation import gettext as _
 
 from reunite.core.errors import DomainError
-from reunite.operations.models import FollowUp, Investigation
+from reunite.operations.models import FollowUp, Investigation, TargetStatus
 from reunite.reports import charts
 
 FORMATS = ("json", "md", "html", "pdf")
@@ -26,39 +30,74 @@ _WORDS = ["no", "one", "two", "three", "four", "five", "six", "seven", "eight", 
 
 
 # ---------------------------------------------------------------------------------------------
-# Words
+# Words (in the language active when rendering: the page's, or English for the command)
+
+
+def _spanish() -> bool:
+    return (get_language() or "en").startswith("es")
 
 
 def count_words(n: int, singular: str, plural: str | None = None, *, start: bool = False) -> str:
     """AP style, as the press release writes it: one to nine in words, 10 and up in figures."""
-    number = _WORDS[n] if 0 <= n < len(_WORDS) else f"{n:,}"
+    number = _WORDS[n] if 0 <= n < len(_WORDS) else _fig(n)
     if start:
         number = number[:1].upper() + number[1:]
     noun = singular if n == 1 else (plural or singular + "s")
     return f"{number} {noun}"
 
 
+def _n(n: int, *, start: bool = False) -> str:
+    """A count inside a sentence: words up to nine in English (AP style); figures in Spanish,
+    whose number words would have to agree in gender with the noun."""
+    if _spanish():
+        return _fig(n).replace(",", ".") if n >= 10_000 else str(n)
+    number = _WORDS[n] if 0 <= n < len(_WORDS) else _fig(n)
+    return number[:1].upper() + number[1:] if start else number
+
+
+def _fig(n: int) -> str:
+    """A figure with the language's thousands separator (2,039 · 2.039)."""
+    return number_format(n, force_grouping=True)
+
+
 def _number(n: int) -> str:
     """A count standing alone: "none", "one" … "nine", 10 and up in figures."""
-    return "none" if n == 0 else count_words(n, "").strip()
-
-
-def _verb(n: int, singular: str, plural: str) -> str:
-    return singular if n == 1 else plural
+    if n == 0:
+        return _("none")
+    return _n(n)
 
 
 def _day(value: str | None) -> str:
     if not value:
         return ""
-    day = dt.date.fromisoformat(value)
-    return f"{day:%B} {day.day}, {day.year}"
+    return date_format(dt.date.fromisoformat(value), "DATE_FORMAT")
+
+
+def _and(parts: list[str]) -> str:
+    if len(parts) <= 2:
+        return _(" and ").join(parts)
+    return ", ".join(parts[:-1]) + _(" and ") + parts[-1]
 
 
 def _names(agencies: list[dict]) -> str:
-    names = [a["name"] for a in agencies]
-    if len(names) <= 2:
-        return " and ".join(names)
-    return ", ".join(names[:-1]) + " and " + names[-1]
+    return _and([a["name"] for a in agencies])
+
+
+def _country(name: str) -> str:
+    """A country's English name (as the report's JSON carries it) in the page's language."""
+    if not _spanish():
+        return name
+    return _iso3166_es().gettext(name)
+
+
+@functools.cache
+def _iso3166_es():
+    import gettext as python_gettext
+
+    import pycountry
+
+    return python_gettext.translation("iso3166-1", pycountry.LOCALES_DIR, languages=["es"],
+                                      fallback=True)
 
 
 def _type_label(value: str) -> str:
@@ -80,49 +119,70 @@ def _relationship_label(value: str) -> str:
 
 
 def title(report: dict) -> str:
-    return f"{report['operation']['name']} — results report"
+    return _("%(name)s — results report") % {"name": report["operation"]["name"]}
 
 
 def subtitle(report: dict) -> str:
-    period = (
-        f"{_day(report['started'])} – ongoing (day {report['days_elapsed']:,})"
-        if report["ongoing"]
-        else f"{_day(report['started'])} – {_day(report['ended'])} "
-        f"({report['days_elapsed']:,} days)"
-    )
-    version = "public version: aggregates only" if report["public"] else "full version"
+    if report["ongoing"]:
+        period = _("%(start)s – ongoing (day %(day)s)") % {
+            "start": _day(report["started"]), "day": _fig(report['days_elapsed'])}
+    else:
+        period = _("%(start)s – %(end)s (%(days)s days)") % {
+            "start": _day(report["started"]), "end": _day(report["ended"]),
+            "days": _fig(report['days_elapsed'])}
+    version = _("public version: aggregates only") if report["public"] else _("full version")
     return f"{report['operation']['area']} · {period} · {version}"
 
 
 def lead_sentence(report: dict) -> str:
     operation = report["operation"]
-    text = f"{operation['name']} was led by {_names(operation['lead_agencies'])}"
+    values = {"name": operation["name"], "leads": _names(operation["lead_agencies"]),
+              "others": _names(operation["participating_agencies"]),
+              "start": _day(report["started"])}
     if operation["participating_agencies"]:
-        text += f" in collaboration with {_names(operation['participating_agencies'])}"
-    return text + f", and began on {_day(report['started'])}."
+        return _("%(name)s was led by %(leads)s in collaboration with %(others)s, and began on "
+                 "%(start)s.") % values
+    return _("%(name)s was led by %(leads)s, and began on %(start)s.") % values
 
 
 def headline(report: dict) -> str:
-    return f"{report['headline']}, from a baseline list of {report['baseline']:,}."
+    found = report["found"]
+    return ngettext(
+        "Recovery and/or location of %(n)s missing minor, from a baseline list of %(b)s.",
+        "Recovery and/or location of %(n)s missing minors, from a baseline list of %(b)s.",
+        found,
+    ) % {"n": _fig(found), "b": _fig(report['baseline'])}
 
 
 def age_sentence(report: dict) -> str:
     if report["age_min"] is None:
-        return "No date of birth is on file for the minors on the list."
-    text = f"The minors ranged in age from {report['age_min']} to {report['age_max']}"
-    if report["age_unknown"]:
-        text += f" ({count_words(report['age_unknown'], 'minor')} with no date of birth on file)"
+        return _("No date of birth is on file for the minors on the list.")
+    values = {"low": report["age_min"], "high": report["age_max"]}
+    unknown = report["age_unknown"]
+    if unknown:
+        text = ngettext(
+            "The minors ranged in age from %(low)s to %(high)s (%(n)s minor with no date of "
+            "birth on file).",
+            "The minors ranged in age from %(low)s to %(high)s (%(n)s minors with no date of "
+            "birth on file).", unknown) % {**values, "n": _n(unknown)}
     elif "age_distribution.unknown" in report.get("suppressed", ()):
-        text += f" ({_fewer(report)} with no date of birth on file)"
-    if report.get("age_inexact"):
-        text += (f"; for {count_words(report['age_inexact'], 'minor')} only the month or year of "
-                 "birth is known, counted at the youngest possible age")
-    return text + "."
+        text = _("The minors ranged in age from %(low)s to %(high)s (%(fewer)s with no date of "
+                 "birth on file).") % {**values, "fewer": _fewer(report)}
+    else:
+        text = _("The minors ranged in age from %(low)s to %(high)s.") % values
+    inexact = report.get("age_inexact")
+    if inexact:
+        text += " " + ngettext(
+            "For %(n)s minor only the month or year of birth is known, counted at the youngest "
+            "possible age.",
+            "For %(n)s minors only the month or year of birth is known, counted at the youngest "
+            "possible age.", inexact) % {"n": _n(inexact)}
+    return text
 
 
 def _fewer(report: dict) -> str:
     """A suppressed small group, in words (public report: see reports.suppression)."""
-    return f"fewer than {report.get('min_cell', 5)}"
+    return _("fewer than %(n)s") % {"n": report.get("min_cell", 5)}
 
 
 def _count(report: dict, n) -> str:
@@ -135,11 +195,12 @@ def result_lines(report: dict) -> list[str]:
         report["recovered"], report["located"], report["outstanding"]
     )
     return [
-        f"{count_words(recovered, 'minor', start=True)} {_verb(recovered, 'was', 'were')} "
-        "recovered",
-        f"{count_words(located, 'minor', start=True)} {_verb(located, 'was', 'were')} located",
-        f"{count_words(outstanding, 'minor', start=True)} "
-        f"{_verb(outstanding, 'remains', 'remain')} outstanding",
+        ngettext("%(n)s minor was recovered", "%(n)s minors were recovered", recovered)
+        % {"n": _n(recovered, start=True)},
+        ngettext("%(n)s minor was located", "%(n)s minors were located", located)
+        % {"n": _n(located, start=True)},
+        ngettext("%(n)s minor remains outstanding", "%(n)s minors remain outstanding",
+                 outstanding) % {"n": _n(outstanding, start=True)},
     ]
 
 
@@ -149,60 +210,76 @@ def facts(report: dict) -> list[str]:
     added = report["added"]
     if added:
         results = report["added_results"]
-        lines.append(
-            f"{count_words(added, 'minor', start=True)} {_verb(added, 'was', 'were')} added to "
-            f"the list after work began: {_number(results['recovered'])} recovered, "
-            f"{_number(results['located'])} located, {_number(results['outstanding'])} "
-            "outstanding."
-        )
+        lines.append(ngettext(
+            "%(n)s minor was added to the list after work began: %(r)s recovered, %(l)s "
+            "located, %(o)s outstanding.",
+            "%(n)s minors were added to the list after work began: %(r)s recovered, %(l)s "
+            "located, %(o)s outstanding.", added,
+        ) % {"n": _n(added, start=True), "r": _number(results["recovered"]),
+             "l": _number(results["located"]), "o": _number(results["outstanding"])})
     total_found = report["found"] + report["added_results"]["found"]
     if total_found:
         offered = report["services_offered"]
-        lines.append(
-            f"{count_words(offered, 'minor', start=True)} recovered or located "
-            f"{_verb(offered, 'was', 'were')} offered services that help identify the potential "
-            f"exploitation of at-risk children; {report['services_accepted']:,} accepted at "
-            "least one."
-        )
+        lines.append(ngettext(
+            "%(n)s minor recovered or located was offered services that help identify the "
+            "potential exploitation of at-risk children; %(accepted)s accepted at least one.",
+            "%(n)s minors recovered or located were offered services that help identify the "
+            "potential exploitation of at-risk children; %(accepted)s accepted at least one.",
+            offered,
+        ) % {"n": _n(offered, start=True), "accepted": _fig(report['services_accepted'])})
         if report["found_not_offered_services"]:
             missing = report["found_not_offered_services"]
-            lines.append(
-                f"{count_words(missing, 'minor', start=True)} found "
-                f"{_verb(missing, 'has', 'have')} not yet been offered a service."
-            )
+            lines.append(ngettext(
+                "%(n)s minor found has not yet been offered a service.",
+                "%(n)s minors found have not yet been offered a service.", missing,
+            ) % {"n": _n(missing, start=True)})
     screenings = report["screenings"]
     if screenings["done"] or screenings["owed_not_done"]:
-        text = (
-            f"{count_words(screenings['done'], 'minor', start=True)} "
-            f"{_verb(screenings['done'], 'was', 'were')} screened for exploitation "
-            f"({_number(screenings['of_concern'])} with a concern recorded)"
-        )
-        if screenings["owed_not_done"]:
-            text += (
-                f"; {count_words(screenings['owed_not_done'], 'minor')} found "
-                f"{_verb(screenings['owed_not_done'], 'is', 'are')} owed a screening not yet done"
-            )
+        done = screenings["done"]
+        text = ngettext(
+            "%(n)s minor was screened for exploitation (%(concern)s with a concern recorded)",
+            "%(n)s minors were screened for exploitation (%(concern)s with a concern recorded)",
+            done,
+        ) % {"n": _n(done, start=True), "concern": _number(screenings["of_concern"])}
+        owed = screenings["owed_not_done"]
+        if owed:
+            text += ngettext(
+                "; %(n)s minor found is owed a screening not yet done",
+                "; %(n)s minors found are owed a screening not yet done", owed,
+            ) % {"n": _n(owed)}
         lines.append(text + ".")
     if report["found_abroad"]:
-        countries = " and ".join(report["found_abroad_countries"])
-        lines.append(
-            f"{count_words(report['found_abroad'], 'minor', start=True)} "
-            f"{_verb(report['found_abroad'], 'was', 'were')} found outside "
-            f"{_country_phrase(report)}" + (f", in {countries}." if countries else ".")
-        )
+        abroad = report["found_abroad"]
+        countries = [_country(c) for c in report["found_abroad_countries"]]
+        if countries:
+            lines.append(ngettext(
+                "%(n)s minor was found outside %(home)s, in %(countries)s.",
+                "%(n)s minors were found outside %(home)s, in %(countries)s.", abroad,
+            ) % {"n": _n(abroad, start=True), "home": _country_phrase(report),
+                 "countries": _and(countries)})
+        else:  # the public report does not name a place where so few were found
+            lines.append(ngettext(
+                "%(n)s minor was found outside %(home)s.",
+                "%(n)s minors were found outside %(home)s.", abroad,
+            ) % {"n": _n(abroad, start=True), "home": _country_phrase(report)})
     lines.extend(_investigation_sentences(report))
     pending = report["pending_follow_ups"]
-    todo = [
-        count_words(pending[FollowUp.Kind.NCIC_REMOVAL], "NCIC removal"),
-        count_words(pending[FollowUp.Kind.LOCAL_CASE_CLOSURE], "local-case closure"),
-    ]
     if any(pending.values()):
-        lines.append(f"Still to be recorded: {todo[0]} and {todo[1]}.")
+        removals = pending[FollowUp.Kind.NCIC_REMOVAL]
+        closures = pending[FollowUp.Kind.LOCAL_CASE_CLOSURE]
+        lines.append(_("Still to be recorded: %(removals)s and %(closures)s.") % {
+            "removals": ngettext("%(n)s NCIC removal", "%(n)s NCIC removals", removals)
+            % {"n": _n(removals)},
+            "closures": ngettext("%(n)s local-case closure", "%(n)s local-case closures",
+                                 closures) % {"n": _n(closures)},
+        })
     return lines
 
 
 def _country_phrase(report: dict) -> str:
-    name = report["operation"]["country_name"]
+    name = _country(report["operation"]["country_name"])
+    if _spanish():
+        return name
     return f"the {name}" if name.startswith("United") else name
 
 
@@ -216,26 +293,37 @@ def _investigation_sentences(report: dict) -> list[str]:
         # One lead: "led by HSI Deming"; several: "led by HSI Deming (1); HSI Las Cruces (2)".
         by = lead[0][0] if len(lead) == 1 else "; ".join(
             f"{name} ({_count(report, n)})" for name, n in lead)
-        counted = (count_words(count, "investigation", start=True) if count is not None
-                   else f"{_fewer(report).capitalize()} investigations")
-        lines.append(
-            f"{counted} {_verb(count, 'was', 'were')} initiated for {_type_label(kind)}, "
-            f"led by {by}."
-        )
+        if count is None:
+            lines.append(_("%(fewer)s investigations were initiated for %(type)s, led by "
+                           "%(lead)s.") % {"fewer": _fewer(report).capitalize(),
+                                          "type": _type_label(kind), "lead": by})
+        else:
+            lines.append(ngettext(
+                "%(n)s investigation was initiated for %(type)s, led by %(lead)s.",
+                "%(n)s investigations were initiated for %(type)s, led by %(lead)s.", count,
+            ) % {"n": _n(count, start=True), "type": _type_label(kind), "lead": by})
     relationships = report.get("investigations_by_suspect_relationship")
     if relationships:
         parts = [f"{_relationship_label(k)} {n}" for k, n in relationships.items()]
-        lines.append("Suspects' relationship to the child: " + ", ".join(parts) + ".")
+        lines.append(_("Suspects' relationship to the child: %(parts)s.") % {
+            "parts": ", ".join(parts)})
     return lines
 
 
 def closing_sentence(report: dict) -> str:
-    month = dt.date.fromisoformat(report["started"]).strftime("%B")
-    status = "is ongoing" if report["ongoing"] else f"ended on {_day(report['ended'])}"
-    return (
-        f"The operation, which began in {month} with a list of "
-        f"{count_words(report['baseline'], 'minor')}, {status}."
-    )
+    month = date_format(dt.date.fromisoformat(report["started"]), "F")
+    baseline = report["baseline"]
+    values = {"month": month, "n": _n(baseline), "end": _day(report["ended"])}
+    if report["ongoing"]:
+        return ngettext(
+            "The operation, which began in %(month)s with a list of %(n)s minor, is ongoing.",
+            "The operation, which began in %(month)s with a list of %(n)s minors, is ongoing.",
+            baseline) % values
+    return ngettext(
+        "The operation, which began in %(month)s with a list of %(n)s minor, ended on "
+        "%(end)s.",
+        "The operation, which began in %(month)s with a list of %(n)s minors, ended on "
+        "%(end)s.", baseline) % values
 
 
 # ---------------------------------------------------------------------------------------------
@@ -244,25 +332,26 @@ def closing_sentence(report: dict) -> str:
 
 def figures(report: dict) -> list[tuple[str, str]]:
     rows = [
-        ("Baseline list", report["baseline"]),
-        ("Recovered", report["recovered"]),
-        ("Located", report["located"]),
-        ("Outstanding", report["outstanding"]),
-        ("Found (recovered + located)", report["found"]),
-        ("Added to the list later", report["added"]),
-        ("Added later and found", report["added_results"]["found"]),
-        ("Found outside the country", report["found_abroad"]),
-        ("Offered at least one service", report["services_offered"]),
-        ("Accepted at least one service", report["services_accepted"]),
-        ("Screened for exploitation", report["screenings"]["done"]),
-        ("Screenings with a concern", report["screenings"]["of_concern"]),
-        ("Screenings owed, not done", report["screenings"]["owed_not_done"]),
-        ("NCIC removals to record", report["pending_follow_ups"]["ncic_removal"]),
-        ("Local-case closures to record", report["pending_follow_ups"]["local_case_closure"]),
-        ("Investigations opened", report["investigations_total"]),
-        ("Days since the start" if report["ongoing"] else "Days", report["days_elapsed"]),
+        (_("Baseline list"), report["baseline"]),
+        (_("Recovered"), report["recovered"]),
+        (_("Located"), report["located"]),
+        (_("Outstanding"), report["outstanding"]),
+        (_("Found (recovered + located)"), report["found"]),
+        (_("Added to the list later"), report["added"]),
+        (_("Added later and found"), report["added_results"]["found"]),
+        (_("Found outside the country"), report["found_abroad"]),
+        (_("Offered at least one service"), report["services_offered"]),
+        (_("Accepted at least one service"), report["services_accepted"]),
+        (_("Screened for exploitation"), report["screenings"]["done"]),
+        (_("Screenings with a concern"), report["screenings"]["of_concern"]),
+        (_("Screenings owed, not done"), report["screenings"]["owed_not_done"]),
+        (_("NCIC removals to record"), report["pending_follow_ups"]["ncic_removal"]),
+        (_("Local-case closures to record"),
+         report["pending_follow_ups"]["local_case_closure"]),
+        (_("Investigations opened"), report["investigations_total"]),
+        (_("Days since the start") if report["ongoing"] else _("Days"), report["days_elapsed"]),
     ]
-    return [(label, f"{value:,}") for label, value in rows]
+    return [(label, _fig(value)) for label, value in rows]
 
 
 def progress_rows(report: dict) -> list[dict]:
@@ -277,9 +366,10 @@ def progress_rows(report: dict) -> list[dict]:
         if report["timeline_granularity"] == "week":
             if not newly:
                 continue
-            period = f"Week {point['week']} (to {_day(point['date'])})"
+            period = _("Week %(week)s (to %(day)s)") % {"week": point["week"],
+                                                         "day": _day(point["date"])}
         else:
-            period = dt.date.fromisoformat(point["date"]).strftime("%B %Y")
+            period = date_format(dt.date.fromisoformat(point["date"]), "YEAR_MONTH_FORMAT")
         if rows and rows[-1]["period"] == period:
             rows[-1]["newly"] += newly
             rows[-1].update(found=point["found"], recovered=point["recovered"],
@@ -299,7 +389,11 @@ def investigation_rows(report: dict) -> list[tuple[str, str, int]]:
     ]
 
 
-FOLLOW_UP_LABELS = {kind.value: str(kind.label) for kind in FollowUp.Kind}
+def _follow_up_label(kind: str) -> str:
+    try:
+        return str(FollowUp.Kind(kind).label)
+    except ValueError:
+        return kind
 
 
 # ---------------------------------------------------------------------------------------------
@@ -312,19 +406,21 @@ def timeline_chart(report: dict) -> str:
     end, last_find = _chart_end(report, start, as_of)
     shown = [p for p in report["timeline"] if dt.date.fromisoformat(p["date"]) <= end]
     points = [(dt.date.fromisoformat(p["date"]), p["found"]) for p in shown]
-    series = [charts.Series("Baseline list, found", points)]
+    series = [charts.Series(_("Baseline list, found"), points)]
     if report["added_results"]["found"]:
         series.append(charts.Series(
-            "Including children added later",
+            _("Including children added later"),
             [(dt.date.fromisoformat(p["date"]), p["found"] + p["added_found"]) for p in shown],
         ))
-    by = "week" if report["timeline_granularity"] == "week" else "day"
-    title = f"Children found over time (running total by {by})"
+    if report["timeline_granularity"] == "week":
+        title = _("Children found over time (running total by week)")
+    else:
+        title = _("Children found over time (running total by day)")
     if end < as_of:
-        title += f"; none found after {_day(last_find.isoformat())}"
+        title += _("; none found after %(day)s") % {"day": _day(last_find.isoformat())}
     return charts.cumulative_chart(
         series, start, end, title=title, reference=report["baseline"],
-        reference_label=f"Baseline list: {report['baseline']}",
+        reference_label=_("Baseline list: %(n)s") % {"n": report["baseline"]},
     )
 
 
@@ -353,8 +449,8 @@ def age_chart(report: dict) -> str:
         bars.append(("?" + hidden, 0))
     return charts.bar_chart(
         bars,
-        title="Children on the list by age",
-        x_label=f"Age on {_day(report['started'])}",
+        title=_("Children on the list by age"),
+        x_label=_("Age on %(day)s") % {"day": _day(report["started"])},
     )
 
 
@@ -371,76 +467,111 @@ def _cell(value) -> str:
 
 
 def _table(header: list[str], rows: list) -> list[str]:
-    lines = ["| " + " | ".join(header) + " |", "|" + "|".join("---" for _ in header) + "|"]
+    lines = ["| " + " | ".join(header) + " |", "|" + "|".join("---" for _column in header) + "|"]
     lines += ["| " + " | ".join(_cell(v) for v in row) + " |" for row in rows]
     return lines + [""]
 
 
+def _restricted_mark() -> str:
+    return _("Restricted: not for release")
+
+
 def render_markdown(report: dict) -> str:
     out = [f"# {title(report)}", "", f"*{subtitle(report)}*", ""]
+    if not report["public"]:
+        out[1:1] = ["", f"**{_restricted_mark()}**"]
     out += [f"**{headline(report)}**", "", lead_sentence(report), "", age_sentence(report), ""]
-    out += ["As a result of the operation:", ""]
+    out += [_("As a result of the operation:"), ""]
     out += [f"- {line}" for line in result_lines(report)] + [""]
     out += [part for line in facts(report) for part in (line, "")]
     out += [closing_sentence(report), ""]
 
-    out += ["## Figures", ""] + _table(["", "Children"], figures(report))
-    out += ["## Children found over time", ""]
+    out += [f"## {_('Figures')}", ""] + _table(["", _("Children")], figures(report))
+    out += [f"## {_('Children found over time')}", ""]
     out += _table(
-        ["Period", "Found in period", "Found (baseline)", "Recovered", "Located",
-         "Added later, found"],
+        [_("Period"), _("Found in period"), _("Found (baseline)"), _("Recovered"), _("Located"),
+         _("Added later, found")],
         [[r["period"], r["newly"], r["found"], r["recovered"], r["located"], r["added_found"]]
          for r in progress_rows(report)],
     )
-    out += [f"## Ages on {_day(report['started'])}", ""]
+    out += ["## " + _("Ages on %(day)s") % {"day": _day(report["started"])}, ""]
     unknown = report["age_unknown"] if report["age_unknown"] is not None else (
         _fewer(report) if "age_distribution.unknown" in report.get("suppressed", ()) else 0)
-    out += _table(["Age", "Children"],
+    out += _table([_("Age"), _("Children")],
                   [[r.get("label", r["age"]), _count(report, r["count"])]
                    for r in report["age_distribution"]]
-                  + ([["unknown", unknown]] if unknown else []))
+                  + ([[_("unknown"), unknown]] if unknown else []))
     if report["investigations_total"]:
-        out += ["## Investigations", ""]
-        out += _table(["Type", "Lead", "Count"], investigation_rows(report))
+        out += [f"## {_('Investigations')}", ""]
+        out += _table([_("Type"), _("Lead"), _("Count")], investigation_rows(report))
     if not report["public"]:
         out += _markdown_details(report)
-    out += ["## Definitions", ""]
-    out += [f"- **{key.replace('_', ' ')}**: {text}" for key, text in
-            report["definitions"].items()]
-    out += ["", f"*Generated {report['generated_at']}.*", ""]
+    out += [f"## {_('Definitions')}", ""]
+    out += [f"- **{label}**: {text}" for label, text in _definitions(report)]
+    out += ["", "*" + _("Generated %(when)s.") % {"when": report["generated_at"]} + "*", ""]
+    if not report["public"]:
+        out += [f"**{_restricted_mark()}**", ""]
     return "\n".join(out)
 
 
 def _markdown_details(report: dict) -> list[str]:
     details = report["details"]
-    out = ["## Outstanding children", ""]
+    out = [f"## {_('Outstanding children')}", ""]
     out += _table(
-        ["Child", "Name", "Date of birth", "Age", "List"],
+        [_("Child"), _("Name"), _("Date of birth"), _("Age"), _("List")],
         [[r["target_id"], r["name"], r["dob"], r["age_range"], _list_label(r)]
          for r in details["outstanding"]],
-    ) if details["outstanding"] else ["None.", ""]
+    ) if details["outstanding"] else [_("None."), ""]
     if details["found_abroad"]:
-        out += ["## Found outside the country", ""]
+        out += [f"## {_('Found outside the country')}", ""]
         out += _table(
-            ["Child", "Name", "Status", "Date", "Where"],
-            [[r["target_id"], r["name"], r["status"], r["date"], _where(r)]
+            [_("Child"), _("Name"), _("Status"), _("Date"), _("Where")],
+            [[r["target_id"], r["name"], _status_label(r["status"]), r["date"], _where(r)]
              for r in details["found_abroad"]],
         )
-    out += ["## Pending follow-ups", ""]
+    out += [f"## {_('Pending follow-ups')}", ""]
     out += _table(
-        ["Child", "Name", "To do", "Due since", "Reference"],
-        [[r["target_id"], r["name"], FOLLOW_UP_LABELS.get(r["kind"], r["kind"]),
+        [_("Child"), _("Name"), _("To do"), _("Due since"), _("Reference")],
+        [[r["target_id"], r["name"], _follow_up_label(r["kind"]),
           r["due_since"], r["reference"]] for r in details["pending_follow_ups"]],
-    ) if details["pending_follow_ups"] else ["None.", ""]
+    ) if details["pending_follow_ups"] else [_("None."), ""]
     return out
 
 
 def _list_label(row: dict) -> str:
-    return "baseline" if row["on_baseline"] else "added later"
+    return _("baseline") if row["on_baseline"] else _("added later")
+
+
+def _status_label(status: str) -> str:
+    try:
+        return str(TargetStatus(status).label)
+    except ValueError:
+        return status
 
 
 def _where(row: dict) -> str:
     return ", ".join(part for part in (row["city"], row["state"], row["country"]) if part)
+
+
+DEFINITION_LABELS = {
+    "baseline": gettext_lazy("Baseline"),
+    "added": gettext_lazy("Added"),
+    "recovered": gettext_lazy("Recovered"),
+    "located": gettext_lazy("Located"),
+    "outstanding": gettext_lazy("Outstanding"),
+    "found": gettext_lazy("Found"),
+    "ages": gettext_lazy("Ages"),
+    "found_abroad": gettext_lazy("Found abroad"),
+    "services_offered": gettext_lazy("Services offered"),
+    "screenings": gettext_lazy("Screenings"),
+    "pending_follow_ups": gettext_lazy("Pending follow-ups"),
+}
+
+
+def _definitions(report: dict) -> list[tuple[str, str]]:
+    """The definitions the JSON carries (in English, its contract), in the page's language."""
+    return [(str(DEFINITION_LABELS.get(key, key.replace("_", " ").capitalize())), _(text))
+            for key, text in report["definitions"].items()]
 
 
 def _context(report: dict) -> dict:
@@ -464,16 +595,16 @@ def _context(report: dict) -> dict:
         "timeline_chart": mark_safe(timeline_chart(report)),  # noqa: S308 — built and escaped here
         "age_chart": mark_safe(age_chart(report)),  # noqa: S308
         "outstanding": details.get("outstanding", []),
-        "found_abroad": [{**r, "where": _where(r)} for r in details.get("found_abroad", [])],
+        "found_abroad": [{**r, "where": _where(r), "status_label": _status_label(r["status"])}
+                         for r in details.get("found_abroad", [])],
         "pending_follow_ups": [
-            {**r, "label": FOLLOW_UP_LABELS.get(r["kind"], r["kind"])}
+            {**r, "label": _follow_up_label(r["kind"])}
             for r in details.get("pending_follow_ups", [])
         ],
         "started_label": _day(report["started"]),
-        "definitions": [
-            (key.replace("_", " ").capitalize(), text)
-            for key, text in report["definitions"].items()
-        ],
+        "definitions": _definitions(report),
+        "restricted_mark": _restricted_mark(),
+        "language": get_language() or "en",
     }
 
 
@@ -504,6 +635,7 @@ def render_html(report: dict) -> str:
         {
             **_context(report),
             "css_title": _css_string(title(report)),
+            "css_restricted": None if report["public"] else _css_string(_restricted_mark()),
             "fragment": mark_safe(render_report_fragment(report)),  # noqa: S308
         },
     )

@@ -72,11 +72,14 @@ def load_target(user, pk: int) -> Target:
                      queryset=NCICEntry.objects.select_related("entering_agency")),
             Prefetch("child__local_cases", queryset=LocalCase.objects.select_related("agency")),
             "child__ncmec_reports",
-            Prefetch("outcomes", queryset=Outcome.objects.select_related("agency", "recorded_by")),
+            Prefetch("outcomes", queryset=Outcome.objects.select_related(
+                "agency", "recorded_by__agency")),
             Prefetch("activities",
-                     queryset=Activity.objects.select_related("agency", "author")),
-            Prefetch("services", queryset=ServiceOffer.objects.select_related("recorded_by")),
-            Prefetch("screenings", queryset=Screening.objects.select_related("recorded_by")),
+                     queryset=Activity.objects.select_related("agency", "author__agency")),
+            Prefetch("services", queryset=ServiceOffer.objects.select_related(
+                "recorded_by__agency")),
+            Prefetch("screenings", queryset=Screening.objects.select_related(
+                "recorded_by__agency")),
             Prefetch("follow_ups",
                      queryset=FollowUp.objects.select_related("ncic_entry", "local_case__agency")),
             Prefetch("investigations",
@@ -152,23 +155,24 @@ def timeline(target: Target, user) -> list[Event]:
     events = []
     for a in target.activities.all():
         events.append(Event(a.occurred_at, "activity", a.get_kind_display(), _activity_text(a),
-                            _who(a.author, a.agency, a.data.get("author_name", "")),
+                            _recorded_by(a.author, a.agency, a.data.get("author_name", "")),
                             f"result-{a.result}" if a.result else ""))
     for o in target.outcomes.all():
         place = ", ".join(p for p in (o.city, o.state, o.country) if p)
         events.append(Event(_at(o.date), "outcome", f"{o.get_status_display()}: "
                             f"{o.get_circumstance_display()}", place,
-                            _who(o.recorded_by, o.agency), "outcome", date_only=True))
+                            _found_by(o.recorded_by, o.agency), "outcome", date_only=True))
     for s in target.services.all():
         events.append(Event(_at(s.offered_on), "service",
                             _("Service offered: %(type)s") % {"type": s.get_type_display()},
                             f"{s.provider} — {s.get_response_display()}".strip(" —"),
-                            _who(s.recorded_by, None), date_only=True))
+                            _recorded_by(s.recorded_by, None), date_only=True))
     for s in target.screenings.all():
         events.append(Event(_at(s.date), "screening",
                             _("Screening: %(instrument)s") % {
                                 "instrument": f"{s.instrument} {s.version}".strip()},
-                            s.get_result_display(), _who(s.recorded_by, None), date_only=True))
+                            s.get_result_display(), _recorded_by(s.recorded_by, None),
+                            date_only=True))
     for f in target.follow_ups.all():
         if f.done_on:
             events.append(Event(_at(f.done_on), "follow_up", f"{f.get_kind_display()} ✓",
@@ -177,9 +181,34 @@ def timeline(target: Target, user) -> list[Event]:
     return events
 
 
-def _who(user, agency, author_name: str = "") -> str:
-    parts = [str(user) if user else author_name, agency.code if agency else ""]
-    return " · ".join(p for p in parts if p)
+def _person(user) -> str:
+    """A person with their own agency: "Elena Marquez (HSI)"."""
+    agency = getattr(user, "agency", None)
+    return f"{user} ({agency.code})" if agency else str(user)
+
+
+def _recorded_by(user, agency, author_name: str = "") -> str:
+    """Who wrote it, and for which agency when that is not their own. A note from another
+    system (PFIF) names its author without an account here."""
+    if not user and author_name:
+        text = _("written by %(person)s") % {"person": author_name}
+        return text + (" · " + _("sent by %(agency)s") % {"agency": agency.code} if agency else "")
+    if not user:
+        return _("on behalf of %(agency)s") % {"agency": agency.code} if agency else ""
+    text = _("recorded by %(person)s") % {"person": _person(user)}
+    if agency and agency.pk != getattr(user, "agency_id", None):
+        text += " · " + _("for %(agency)s") % {"agency": agency.code}
+    return text
+
+
+def _found_by(user, agency) -> str:
+    """An outcome names two parties: who recorded it, and which agency found the child."""
+    parts = []
+    if agency:
+        parts.append(_("found by %(agency)s") % {"agency": agency.code})
+    if user:
+        parts.append(_("recorded by %(person)s") % {"person": _person(user)})
+    return " · ".join(parts)
 
 
 # PFIF note statuses, in words (zesty.ca/pfif/1.4).

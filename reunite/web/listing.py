@@ -1,15 +1,12 @@
 """The list of children: filters, search by any spelling, sorting — applied to a scoped queryset.
 
-Search works on `Child.search_text`, which holds every name and alias from every source, folded
-(accents, case, hyphens). Each word of the query may match itself or a nickname it stands for;
-all words must match. When nothing matches, the closest spellings are offered instead, scored on a
-bounded set of candidates so the cost does not grow with the list.
+Search is `reunite.operations.search`, the same service the API uses: an identifier (record id,
+NIC, case number), then names in any spelling, alias or nickname, then the closest spellings.
 """
 
 import datetime as dt
 from dataclasses import dataclass, field
 
-from django.db import connection
 from django.db.models import (
     Exists,
     OuterRef,
@@ -20,10 +17,12 @@ from django.db.models import (
 from django.utils import timezone
 
 from reunite.agencies.models import Agency
-from reunite.children.models import Child, ChildName, Classification, LocalCase, SourceRecord
-from reunite.children.search import closeness, fuzzy_fragments, query_terms
+from reunite.children.models import Child, Classification, LocalCase, SourceRecord
 from reunite.core.dates import DAY, MONTH, YEAR
+from reunite.core.moments import clock_time
+from reunite.operations import compliance
 from reunite.operations.models import Target, TargetStatus
+from reunite.operations.search import search_targets
 
 SORTS = {
     "name": ("child__last_name", "child__second_last_name", "child__first_name", "pk"),
@@ -36,9 +35,9 @@ SORTS = {
 }
 DEFAULT_SORT = "name"
 NAME_ORDER = ("last_name", "second_last_name", "first_name", "id")  # Child.child_name_order
-FUZZY_CANDIDATES = 5000   # bound on rows scored when nothing matches exactly
-FUZZY_MIN_SCORE = 75.0
-FUZZY_RESULTS = 50
+# What a child may be owed (the dashboard's clocks and follow-ups link to these lists).
+OWES = ("follow_up", "screening", "ncic_removal", "local_case_closure", "ncic_entry",
+        "ncmec_report")
 
 
 @dataclass
@@ -51,6 +50,7 @@ class ListQuery:
     age_max: int | None = None
     classification: str = ""
     risk: str = ""
+    owes: str = ""
     sort: str = DEFAULT_SORT
     errors: dict = field(default_factory=dict)
 
@@ -66,6 +66,7 @@ class ListQuery:
                 if params.get("classification") in Classification.values else ""
             ),
             risk=params.get("risk", "").strip(),
+            owes=params.get("owes", "") if params.get("owes") in OWES else "",
             sort=params.get("sort") if params.get("sort") in SORTS else DEFAULT_SORT,
         )
         for name in ("age_min", "age_max"):
@@ -80,20 +81,20 @@ class ListQuery:
     @property
     def filtered(self) -> bool:
         return any([self.q, self.status, self.agency, self.assignee, self.age_min is not None,
-                    self.age_max is not None, self.classification, self.risk])
+                    self.age_max is not None, self.classification, self.risk, self.owes])
 
     @property
     def narrows(self) -> bool:
         """Filters that leave a small part of the list: sorting what is left is then cheaper
         than walking every child in name order to find it."""
         return any([self.agency, self.assignee, self.age_min is not None,
-                    self.age_max is not None, self.classification, self.risk])
+                    self.age_max is not None, self.classification, self.risk, self.owes])
 
     def as_log(self) -> dict:
         return {k: v for k, v in {
             "q": self.q, "status": self.status, "agency": self.agency, "assignee": self.assignee,
             "age_min": self.age_min, "age_max": self.age_max,
-            "classification": self.classification, "risk": self.risk,
+            "classification": self.classification, "risk": self.risk, "owes": self.owes,
         }.items() if v not in ("", None)}
 
 
@@ -121,7 +122,8 @@ def _born_after(day: dt.date) -> Q:
 
 
 def apply_filters(targets: QuerySet[Target], query: ListQuery,
-                  ages_on: dt.date | None = None) -> QuerySet[Target]:
+                  ages_on: dt.date | None = None,
+                  today: dt.date | None = None) -> QuerySet[Target]:
     """Everything but the search words. Ages are counted on `ages_on` (the operation's start,
     as the results report counts them)."""
     if query.status:
@@ -150,48 +152,9 @@ def apply_filters(targets: QuerySet[Target], query: ListQuery,
     if query.risk:
         # risk_factors is a JSON list of codes: match the quoted code inside it.
         targets = targets.filter(child__risk_factors__icontains=f'"{query.risk}"')
+    if query.owes:
+        targets = compliance.owing(targets, query.owes, clock_time(today))
     return targets
-
-
-def _starts_with(prefix: str) -> Q:
-    """Names beginning with `prefix`, in a form the database's index on ChildName.name serves:
-    LIKE 'prefix%' on PostgreSQL (varchar_pattern_ops), a range elsewhere (SQLite's LIKE ignores
-    case and so cannot use a plain index). Folded names are ASCII, all below DEL."""
-    if connection.vendor == "postgresql":
-        return Q(name__startswith=prefix)
-    return Q(name__gte=prefix, name__lt=prefix + "\x7f")
-
-
-def _children_named(variants) -> QuerySet:
-    either = Q()
-    for variant in sorted(variants):
-        either |= _starts_with(variant)
-    return ChildName.objects.filter(either).values("child_id")
-
-
-def search(targets: QuerySet[Target], text: str) -> QuerySet[Target]:
-    """Children one of whose names, in any source, begins with each word of the query (or with
-    a nickname of it): 'hernan' finds Hernández, 'lupita' finds Guadalupe."""
-    for variants in query_terms(text):
-        targets = targets.filter(child_id__in=_children_named(variants))
-    return targets
-
-
-def closest_spellings(targets: QuerySet[Target], text: str) -> list[int]:
-    """Ids of the children whose names are closest to a query that matched nothing, best first.
-    Candidates keep the first three letters of every word (bounded), then are scored."""
-    prefixes = fuzzy_fragments(text)
-    if not prefixes:
-        return []
-    for prefix in prefixes:
-        targets = targets.filter(child_id__in=_children_named({prefix}))
-    candidates = targets.order_by().values_list("pk", "child__search_text")
-    scored = [
-        (score, pk) for pk, names in candidates[:FUZZY_CANDIDATES]
-        if (score := closeness(text, names)) >= FUZZY_MIN_SCORE
-    ]
-    scored.sort(key=lambda pair: (-pair[0], pair[1]))
-    return [pk for _score, pk in scored[:FUZZY_RESULTS]]
 
 
 class ByChildName:
@@ -217,9 +180,35 @@ class ByChildName:
         on_list = Exists(self.targets.filter(child_id=OuterRef("pk")))
         ids = list(Child.objects.filter(on_list).order_by(*self.order)
                    .values_list("pk", flat=True)[index])
+        return self._rows(ids)
+
+    def _rows(self, ids: list[int]) -> list[Target]:
         rank = {pk: n for n, pk in enumerate(ids)}
         rows = with_row_data(self.targets.filter(child_id__in=ids))
         return sorted(rows, key=lambda target: rank[target.child_id])
+
+    def after(self, child_id: int, count: int) -> list[Target] | None:
+        """The `count` rows that follow a child in name order (keyset pagination: the next
+        page costs the same at page 2 or page 500, where an offset walks every row before it).
+        None when that child is not on the list any more."""
+        row = Child.objects.filter(pk=child_id, targets__in=self.targets).values(
+            *NAME_ORDER).first()
+        if row is None:
+            return None
+        descending = self.order[0].startswith("-")
+        beyond = Q()
+        for n, name in enumerate(NAME_ORDER):
+            step = Q(**{f"{name}__{'lt' if descending else 'gt'}": row[name]})
+            for earlier in NAME_ORDER[:n]:
+                step &= Q(**{earlier: row[earlier]})
+            beyond |= step
+        first = NAME_ORDER[0]
+        # The first column's range lets the name index start at the cursor.
+        start = Q(**{f"{first}__{'lte' if descending else 'gte'}": row[first]})
+        on_list = Exists(self.targets.filter(child_id=OuterRef("pk")))
+        ids = list(Child.objects.filter(start, beyond, on_list).order_by(*self.order)
+                   .values_list("pk", flat=True)[:count])
+        return self._rows(ids)
 
 
 @dataclass
@@ -230,8 +219,8 @@ class ListResult:
 
 
 def find_targets(targets: QuerySet[Target], query: ListQuery,
-                 ages_on: dt.date | None = None) -> ListResult:
-    targets = apply_filters(targets, query, ages_on)
+                 ages_on: dt.date | None = None, today: dt.date | None = None) -> ListResult:
+    targets = apply_filters(targets, query, ages_on, today)
     if not query.q:
         if not query.narrows and query.sort in ("name", "-name"):
             return ListResult(targets, page_source=ByChildName(targets, query.sort == "-name"))
@@ -240,13 +229,11 @@ def find_targets(targets: QuerySet[Target], query: ListQuery,
                 targets.order_by(*SORTS[query.sort])))
         ordered = targets.order_by(*SORTS[query.sort])
         return ListResult(ordered, page_source=InOrder(ordered))
-    exact = search(targets, query.q).order_by(*SORTS[query.sort])
-    found = InOrder(exact)
-    if found.count():
-        return ListResult(exact, page_source=found)
-    ids = closest_spellings(targets, query.q)
-    return ListResult(targets.filter(pk__in=ids), fuzzy=True,
-                      page_source=InOrder(targets.filter(pk__in=ids), ids))
+    found = search_targets(targets, query.q)
+    if found.fuzzy:
+        return ListResult(found.targets, fuzzy=True, page_source=InOrder(found.targets, found.ids))
+    ordered = found.targets.order_by(*SORTS[query.sort])
+    return ListResult(ordered, page_source=InOrder(ordered))
 
 
 class InOrder:

@@ -76,8 +76,15 @@ def explain_option(status: str, option: dict) -> dict:
             "rule": _(english_rule), "fact": fact, "circumstances": option["circumstances"]}
 
 
+# The domain's English sentence for these names values by their codes ('with_relatives' does not
+# fit 'recovered'): the page says it in words instead.
+_IN_WORDS_ALWAYS = {"circumstance_not_allowed"}
+
+
 def refusal(error: DomainError) -> str:
-    """The sentence to show for a refusal: the domain's own in English, else a translation."""
-    if (get_language() or "en").startswith("en") or error.code not in REFUSALS:
+    """The sentence to show for a refusal, in words (never an internal code): the domain's own
+    in English, else a translation."""
+    english = (get_language() or "en").startswith("en")
+    if error.code not in REFUSALS or (english and error.code not in _IN_WORDS_ALWAYS):
         return error.detail
-    return _("%(sentence)s (%(code)s)") % {"sentence": REFUSALS[error.code], "code": error.code}
+    return str(REFUSALS[error.code])

@@ -199,3 +199,18 @@ def test_the_synthetic_files_are_the_same_every_time():
 
     assert [f.data for f in first.files] == [f.data for f in second.files]
     assert first.additions.data == second.additions.data
+
+
+def test_the_demo_is_shown_as_of_its_own_day(demo, operation_):
+    from reunite.reports.compute import build_report
+
+    assert operation_.as_of == dt.date(2021, 6, 20)
+    report = build_report(operation_, public=True)
+    # counted to 20 June 2021, not to today: seven weeks, not years of empty weeks
+    assert report["days_elapsed"] == 50
+    assert len(report["timeline"]) <= 8
+    # the printout gives both scopes, as the dashboard does
+    assert "Baseline list (the results report): 2 recovered, 50 located, 28 outstanding" \
+        in demo["output"]
+    assert "Everyone on the list (the dashboard): 2 recovered, 50 located, 30 outstanding" \
+        in demo["output"]

@@ -175,3 +175,21 @@ def test_the_fragment_can_carry_its_styles_under_a_csp_nonce(rescue_me):
     assert '<style nonce="abc123">' in render_report_fragment(report, nonce="abc123")
     assert "<style" not in render_report_fragment(report, styles=False)
     assert report_styles().startswith(".reunite-report")
+
+
+def test_every_page_of_the_full_pdf_and_the_markdown_say_restricted(rescue_me):
+    report = build_report(rescue_me.operation)
+
+    pages = PdfReader(io.BytesIO(render(report, "pdf"))).pages
+    assert len(pages) > 1
+    for number, page in enumerate(pages, start=1):
+        assert "Restricted: not for release" in page.extract_text(), number
+    markdown = render(report, "md")
+    assert markdown.count("**Restricted: not for release**") == 2
+    assert "Restricted" not in render(build_report(rescue_me.operation, public=True), "md")
+
+
+def test_counts_standing_alone_read_as_words():
+    from reunite.reports.render import _number
+
+    assert [_number(n) for n in (0, 1, 2, 9, 12)] == ["none", "one", "two", "nine", "12"]

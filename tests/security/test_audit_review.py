@@ -149,3 +149,17 @@ def test_exports_of_a_list_carrying_the_child_are_shown_beside_the_views(cast, l
         ("coordinator", "10.0.0.40")}
     assert any(e["action"].startswith("report.") for e in body["lists"])
     assert body["count"] == 2  # the record itself was opened twice
+
+
+def test_the_audit_page_names_objects_and_shows_changes_in_words(client, cast, operation,
+                                                                  make_target):
+    from reunite.operations.services import assign_target
+
+    target = make_target(first_name="Guadalupe")
+    assign_target(target, agency=None, assignee=cast["investigator"], user=cast["coordinator"])
+    client.force_login(cast["auditor"])
+    page = client.get("/audit/", {"action": "target.assign"}).content.decode()
+    assert "Guadalupe Hernández Ortiz" in page
+    assert "operations.target " not in page
+    assert "{&#x27;" not in page and "{'" not in page  # no Python dicts
+    assert "→" in page

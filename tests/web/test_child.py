@@ -100,3 +100,17 @@ def test_the_childs_page_costs_the_same_queries_however_much_is_on_file(
         offer_service(found_target, type="counseling", offered_on=dt.date(2021, 6, 2))
     with django_assert_max_num_queries(len(before.captured_queries)):
         client.get(url)
+
+
+def test_description_codes_read_as_words_and_the_timeline_says_who_did_what(
+        as_user, cast, found_target):
+    child = found_target.child
+    child.race, child.ethnicity, child.eye_color, child.hair_color = "W", "H", "BRO", "BLK"
+    child.height, child.weight = "509", "147"
+    child.save()
+    page = as_user("coordinator").get(f"/children/{found_target.pk}/").content.decode()
+    assert "White (W) / Hispanic (H)" in page
+    assert "5 ft 9 in (175 cm) / 147 lb (67 kg)" in page
+    assert "Brown (BRO) / Black (BLK)" in page
+    # the outcome was recorded by an LCPD investigator, found by LCPD: both named as such
+    assert "found by LCPD · recorded by investigator (LCPD)" in page

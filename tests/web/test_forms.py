@@ -134,3 +134,30 @@ def test_open_an_investigation_from_the_childs_page(as_user, found_target):
     investigation = found_target.investigations.get()
     assert (investigation.type, investigation.suspect_relationship) == (
         "child_sexual_abuse", "relative")
+
+
+def test_a_refusal_is_in_words_never_an_internal_code(as_user, cast, operation, make_target):
+    target = make_target(ncic="active", case=None)
+    client = as_user("investigator")
+    page = client.post(f"/children/{target.pk}/outcome/", {
+        "status": "recovered", "date": "2021-06-01", "circumstance": "with_relatives",
+        "agency": "LCPD"}).content.decode()
+    assert "this circumstance does not fit the outcome chosen" in page
+    assert "with_relatives" not in page.split("<select")[0]
+    assert "circumstance_not_allowed" not in page
+    cast["investigator"].language = "es"
+    cast["investigator"].save()
+    page = client.post(f"/children/{target.pk}/outcome/", {
+        "status": "located", "date": "2021-06-01", "circumstance": "with_relatives",
+        "agency": "LCPD"}).content.decode()
+    assert "no_open_local_case" not in page
+
+
+def test_each_outcome_carries_the_circumstances_that_fit_it(as_user, operation, make_target):
+    # the page's script narrows the circumstance list to the outcome chosen
+    target = make_target(ncic=None, case=None)
+    page = as_user("investigator").get(f"/children/{target.pk}/outcome/").content.decode()
+    assert 'value="recovered"' in page
+    assert 'data-circumstances="returned_to_guardian placed_with_cyfd"' in page
+    assert 'data-circumstances="returned_voluntarily with_friends with_relatives ' \
+        'residing_elsewhere"' in page

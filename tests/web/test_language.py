@@ -40,3 +40,14 @@ def test_the_rule_texts_match_the_domains_wording():
 
     assert RULES["recovered"] == services.RULE_RECOVERED
     assert RULES["located"] == services.RULE_LOCATED
+
+
+def test_numeric_dates_read_the_same_in_both_languages(as_user, cast, operation, found_target):
+    # found on 1 June 2021: never 01/06/2021 in one language and 06/01/2021 in the other
+    client = as_user("coordinator")
+    english = client.get(f"/children/{found_target.pk}/").content.decode()
+    client.post("/language/", {"language": "es", "next": "/"})
+    spanish = client.get(f"/children/{found_target.pk}/").content.decode()
+    for text in (english, spanish):
+        assert "2021-06-01" in text
+        assert "06/01/2021" not in text and "01/06/2021" not in text

@@ -146,3 +146,32 @@ def test_anonymous_visitors_are_sent_to_sign_in(client, operation):
     response = client.get(_url(operation))
     assert response.status_code == 302
     assert "/accounts/login/" in response["Location"]
+
+
+def test_next_pages_read_from_the_last_child_shown_and_match_numbered_pages(
+        as_user, operation, make_target, monkeypatch):
+    import re
+
+    from reunite.web.views import children
+
+    monkeypatch.setattr(children, "PAGE_SIZE", 2)
+    for first, last in [("Ana", "Baca"), ("Berta", "Cruz"), ("Carla", "Díaz"), ("Dora", "Baca"),
+                        ("Eva", "Ortiz"), ("Fabiola", "Ruiz"), ("Gina", "Arce")]:
+        make_target(first_name=first, last_name=last, second_last_name="")
+    client = as_user("coordinator")
+    url = f"/ops/{operation.slug}/children/"
+
+    def names(page_html):
+        return re.findall(r'class="name"><a href="[^"]+">([^<]+)</a>', page_html)
+
+    seen, page = [], client.get(url).content.decode()
+    while True:
+        seen += names(page)
+        link = re.search(r'href="(\?page=\d+&amp;after=\d+)"', page)
+        if not link:
+            break
+        page = client.get(url + link.group(1).replace("&amp;", "&")).content.decode()
+    assert seen == ["Gina Arce", "Ana Baca", "Dora Baca", "Berta Cruz", "Carla Díaz",
+                    "Eva Ortiz", "Fabiola Ruiz"]
+    # a numbered page (a bookmark, "Previous") gives the same rows as the cursor did
+    assert names(client.get(url, {"page": 3}).content.decode()) == ["Carla Díaz", "Eva Ortiz"]

@@ -1,1 +1,1 @@
-"""API endpoints (DESIGN.md §6), one module per part of the contract."""
+"""API endpoints (docs/api.md), one module per part of the contract."""

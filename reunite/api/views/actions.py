@@ -53,7 +53,8 @@ class OutcomeView(TargetActionView):
     capability = Cap.RECORD_OUTCOME
 
     @extend_schema(request=OutcomeInput, responses={201: OutcomeSerializer, **WRITE_REFUSALS},
-                   summary="Record that the child was recovered or located (DESIGN.md §2 rules)")
+                   summary="Record that the child was recovered or located, under the "
+                           "outcome rules")
     def post(self, request, target_id):
         target = self.target(request, target_id)
         data = self.shaped(OutcomeInput)

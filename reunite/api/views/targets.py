@@ -6,7 +6,7 @@ list never shows a child the detail would refuse.
 
 from urllib.parse import urlencode
 
-from django.db.models import Prefetch, Q
+from django.db.models import Prefetch
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework.response import Response
@@ -18,9 +18,9 @@ from reunite.api.base import ApiListView, ApiView, refusals
 from reunite.api.representations import TargetDetailSerializer, TargetListSerializer
 from reunite.audit import log
 from reunite.children.models import LocalCase, SourceRecord
-from reunite.children.search import query_terms
 from reunite.core.validation import choice
 from reunite.operations.models import Investigation, Outcome, Target, TargetStatus
+from reunite.operations.search import search_targets
 from reunite.operations.services import outcome_options
 
 LIST_FILTERS = ("status", "agency", "assignee", "q")
@@ -44,18 +44,8 @@ def filter_targets(targets, params, user):
         targets = targets.filter(assignee__username=user.username if name == "me" else name)
     query = (params.get("q") or "").strip()
     if query:
-        by_name = Q()
-        for variants in query_terms(query):  # each word, in any spelling or nickname
-            any_variant = Q()
-            for variant in variants:
-                any_variant |= Q(child__search_text__contains=variant)
-            by_name &= any_variant
-        by_identifier = Target.objects.filter(
-            Q(child__source_records__record_id=query)
-            | Q(child__ncic_entries__nic=query.upper().replace(" ", ""))
-            | Q(child__local_cases__case_number=query)
-        ).values("pk")
-        targets = targets.filter(by_name | Q(pk__in=by_identifier))
+        # The list page's search: an identifier, names in any spelling, else closest spellings.
+        targets = search_targets(targets, query).targets
     return targets
 
 

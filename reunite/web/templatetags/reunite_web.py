@@ -41,6 +41,8 @@ def query_with(context, **changes) -> str:
             params[key] = value
     if "page" not in changes:
         params.pop("page", None)
+    if "after" not in changes:
+        params.pop("after", None)  # a keyset cursor belongs to the one "Next" link
     encoded = params.urlencode()
     return f"?{encoded}" if encoded else "?"
 
@@ -101,3 +103,11 @@ def is_restricted(value) -> bool:
 @register.filter
 def clock_overdue(clock, now) -> bool:
     return clock.overdue(now)
+
+
+@register.filter
+def describe(code: str, kind: str) -> str:
+    """An NCIC description code in plain words: `child.race|describe:"race"`."""
+    from reunite.web import descriptions
+
+    return getattr(descriptions, kind)(code)

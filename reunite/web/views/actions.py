@@ -159,19 +159,29 @@ def action(request, pk, name):
                 return _accepted(request, target, spec)
         status = 200 if request.htmx else 422
     context = _form_context(spec, request, target, form)
-    if request.htmx:
+    if _in_place(request):
         return render(request, spec.template, context, status=status)
-    return render(request, "web/action_page.html", {**context, "form_template": spec.template},
-                  status=status)
+    # Opened on its own (a new tab, a bookmark, no JavaScript): a whole page whose form posts
+    # as a plain form, so what was typed comes back with the refusal.
+    return render(request, "web/action_page.html",
+                  {**context, "form_template": spec.template, "standalone": True}, status=status)
+
+
+def _in_place(request) -> bool:
+    """An htmx request from the child's page, whose action panel receives the form. A boosted
+    or history-restore request wants the whole page."""
+    htmx = request.htmx
+    return bool(htmx) and not htmx.boosted and not htmx.history_restore_request
 
 
 def _accepted(request, target, spec: Action):
-    if not request.htmx:
+    if not _in_place(request):
         messages.success(request, str(spec.done))
         return redirect("web:child", target.pk)
     target = casefile.load_target(request.user, target.pk)
     context = {**child_context(request, target), "done": str(spec.done),
                "now": timezone.now()}
+    # case.html carries the status badge out of band, so the page head agrees with the case.
     response = render(request, "web/partials/case.html", context)
     response["HX-Retarget"] = "#case"
     response["HX-Reswap"] = "outerHTML"

@@ -1,9 +1,10 @@
 """The list of children (filter, search, sort, export) and a child's page."""
 
-from django.core.paginator import Paginator
+from django.core.paginator import Page, Paginator
 from django.http import Http404, HttpResponse
 from django.shortcuts import render
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from reunite.access.policy import Cap, Restricted, export_withheld, has_cap, may_see
 from reunite.access.scoping import get_operation_for, get_target_for, targets_for
@@ -15,7 +16,7 @@ from reunite.operations.models import TargetStatus
 from reunite.operations.services import outcome_options
 from reunite.web import casefile
 from reunite.web.access import page
-from reunite.web.listing import SORTS, ListQuery, find_targets
+from reunite.web.listing import SORTS, ByChildName, ListQuery, find_targets
 
 PAGE_SIZE = 50
 
@@ -33,6 +34,8 @@ def _list_query(request) -> ListQuery:
         request.user, Restricted.TRAFFICKING_INDICATORS
     ):
         query.risk = ""  # filtering on it would reveal it
+    if query.owes == "ncmec_report" and not may_see(request.user, Restricted.FOSTER_CARE):
+        query.owes = ""  # foster-care status is need-to-know
     return query
 
 
@@ -40,9 +43,10 @@ def _list_query(request) -> ListQuery:
 def children(request, op):
     operation = get_operation_for(request.user, op)
     query = _list_query(request)
-    result = find_targets(targets_for(request.user, operation), query, operation.start_date)
+    result = find_targets(targets_for(request.user, operation), query, operation.start_date,
+                          operation.today())
     paginator = Paginator(result.page_source, PAGE_SIZE)
-    page_obj = paginator.get_page(request.GET.get("page"))
+    page_obj = _keyset_page(request, paginator) or paginator.get_page(request.GET.get("page"))
     if query.filtered:
         log.record("target.search", operation, operation_id=operation.pk,
                    changes={"query": query.as_log(), "results": paginator.count})
@@ -52,7 +56,7 @@ def children(request, op):
         "query": query,
         "page": page_obj,
         "fuzzy": result.fuzzy,
-        "today": timezone.localdate(),
+        "today": operation.today(),
         "statuses": TargetStatus.choices,
         "agencies": operation.agencies.order_by("code"),
         # People of the operation's agencies (a small table), not a scan of the list.
@@ -61,11 +65,40 @@ def children(request, op):
         "classifications": Classification.choices,
         "risks": _risk_choices(request.user),
         "sorts": SORTS,
+        "owes_choices": _owes_choices(request.user),
         "may_export": has_cap(request.user, Cap.EXPORT),
+        "keyset": isinstance(paginator.object_list, ByChildName),
     }
     if request.htmx and request.htmx.target == "results":
         return render(request, "web/partials/children_results.html", context)
     return render(request, "web/children.html", context)
+
+
+def _keyset_page(request, paginator) -> Page | None:
+    """Page N reached by "Next" carries the last child of page N-1 (`after`): the rows are read
+    from there instead of counting past every row before them."""
+    source = paginator.object_list
+    after, number = request.GET.get("after", ""), request.GET.get("page", "")
+    if not (isinstance(source, ByChildName) and after.isdigit() and number.isdigit()):
+        return None
+    number = int(number)
+    if not 1 < number <= paginator.num_pages:
+        return None
+    rows = source.after(int(after), PAGE_SIZE)
+    return None if rows is None else Page(rows, number, paginator)
+
+
+def _owes_choices(user) -> list[tuple[str, str]]:
+    choices = [
+        ("follow_up", _("Any follow-up")),
+        ("screening", _("A screening")),
+        ("ncic_removal", _("An NCIC removal")),
+        ("local_case_closure", _("A local-case closure")),
+        ("ncic_entry", _("An NCIC entry (overdue)")),
+    ]
+    if may_see(user, Restricted.FOSTER_CARE):
+        choices.append(("ncmec_report", _("A report to NCMEC (overdue)")))
+    return choices
 
 
 @page(Cap.EXPORT)
@@ -75,7 +108,8 @@ def export(request, op, fmt="csv"):
     left out (`reunite.access.policy.EXPORT_NEED_TO_KNOW`)."""
     operation = get_operation_for(request.user, op)
     query = _list_query(request)
-    result = find_targets(targets_for(request.user, operation), query, operation.start_date)
+    result = find_targets(targets_for(request.user, operation), query, operation.start_date,
+                          operation.today())
     fmt = request.GET.get("format") or fmt
     if fmt not in ("csv", "xlsx"):
         raise Http404("unknown export format")
@@ -110,7 +144,7 @@ def child_context(request, target) -> dict:
         "pending": [f for f in target.follow_ups.all() if f.pending],
         "options": outcome_options(target) if target.status == TargetStatus.OUTSTANDING else None,
         "other_episodes": casefile.other_episodes(target, user),
-        "today": timezone.localdate(),
+        "today": target.operation.today(),
     }
 
 

@@ -2,14 +2,15 @@
 
 import datetime as dt
 
+from django.core.cache import cache
 from django.db.models import Count, Q
 from django.shortcuts import render
-from django.utils import timezone
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 
 from reunite.access.policy import Cap, Restricted, may_see
 from reunite.access.scoping import get_operation_for, targets_for
+from reunite.audit.models import AuditEvent
 from reunite.operations import compliance
 from reunite.operations.models import FollowUp, Outcome, TargetStatus
 from reunite.reports.charts import Series, cumulative_chart
@@ -18,19 +19,25 @@ from reunite.web.access import page
 OUTSTANDING_SHOWN = 12
 FOLLOW_UPS_SHOWN = 20
 CHART_TAIL_DAYS = 14
+FIGURES_SECONDS = 30
+CHART_WIDTH = 480  # drawn at the half-page panel's own size: labels stay at 11 px
 
 
 def headline(targets) -> dict:
     """Baseline, added later, and each status, in one grouped query."""
+    statuses = (TargetStatus.OUTSTANDING, TargetStatus.RECOVERED, TargetStatus.LOCATED)
     counts = targets.aggregate(
         total=Count("pk"),
         baseline=Count("pk", filter=Q(on_baseline=True)),
-        outstanding=Count("pk", filter=Q(status=TargetStatus.OUTSTANDING)),
-        recovered=Count("pk", filter=Q(status=TargetStatus.RECOVERED)),
-        located=Count("pk", filter=Q(status=TargetStatus.LOCATED)),
+        **{status: Count("pk", filter=Q(status=status)) for status in statuses},
+        **{f"baseline_{status}": Count("pk", filter=Q(status=status, on_baseline=True))
+           for status in statuses},
     )
     counts["added"] = counts["total"] - counts["baseline"]
     counts["found"] = counts["recovered"] + counts["located"]
+    # The results report (and the press release) count the baseline list only; the dashboard
+    # counts everyone being worked, and says how the two differ.
+    counts["baseline_found"] = counts["baseline_recovered"] + counts["baseline_located"]
     return counts
 
 
@@ -48,8 +55,7 @@ def finds_by_day(targets) -> dict[str, list[tuple]]:
     return totals
 
 
-def finds_chart(operation, targets, counts: dict, today) -> str:
-    totals = finds_by_day(targets)
+def finds_chart(operation, totals: dict, counts: dict, today) -> str:
     last = max((points[-1][0] for points in totals.values() if points),
                default=operation.start_date)
     # An ongoing operation's chart runs to today, unless work stopped long ago (old data).
@@ -60,36 +66,62 @@ def finds_chart(operation, targets, counts: dict, today) -> str:
         operation.start_date, end, title=_("Children found, cumulative"),
         reference=counts["baseline"], reference_label=_("Baseline list: %(n)s") % {
             "n": counts["baseline"]},
+        width=CHART_WIDTH,
     )
+
+
+def data_version() -> int:
+    """The newest audit event's id. Every change is audited in the transaction that makes it
+    (reads are too), so any change since the figures were computed gives a new version."""
+    return AuditEvent.objects.order_by("-pk").values_list("pk", flat=True).first() or 0
+
+
+def figures(request, operation, targets, today, now) -> dict:
+    """Everything the dashboard counts over the whole list, computed once per change.
+
+    Cached per user (the scope decides what is counted) and keyed by `data_version()`, so a
+    change shows at once; the short expiry bounds what two transactions committing out of order
+    could leave stale."""
+    key = f"dashboard:{operation.pk}:{request.user.pk}:{today}:{data_version()}"
+    cached = cache.get(key)
+    if cached is not None:
+        return cached
+    sees_foster_care = may_see(request.user, Restricted.FOSTER_CARE)
+    counts = headline(targets)
+    follow_up_counts = compliance.follow_up_counts(targets)
+    data = {
+        "counts": counts,
+        "finds": finds_by_day(targets),
+        "follow_up_counts": follow_up_counts,
+        "follow_ups": list(compliance.pending_follow_ups(targets)[:FOLLOW_UPS_SHOWN]),
+        "follow_ups_total": sum(follow_up_counts.values()),
+        "ncic_clocks": compliance.ncic_clocks(targets, now),
+        "ncmec_clocks": compliance.ncmec_clocks(targets, now) if sees_foster_care else None,
+        "outstanding": list(
+            targets.filter(status=TargetStatus.OUTSTANDING)
+            .select_related("child", "assigned_agency", "assignee")
+            .order_by("added_on", "child__last_name", "pk")[:OUTSTANDING_SHOWN]
+        ),
+    }
+    cache.set(key, data, FIGURES_SECONDS)
+    return data
 
 
 @page(Cap.VIEW_TARGETS)
 def dashboard(request, op):
     operation = get_operation_for(request.user, op)
     targets = targets_for(request.user, operation)
-    now = timezone.now()
-    today = timezone.localdate(now)
-    counts = headline(targets)
-    follow_ups = list(compliance.pending_follow_ups(targets)[:FOLLOW_UPS_SHOWN])
-    outstanding = (
-        targets.filter(status=TargetStatus.OUTSTANDING)
-        .select_related("child", "assigned_agency", "assignee")
-        .order_by("added_on", "child__last_name", "pk")[:OUTSTANDING_SHOWN]
-    )
-    sees_foster_care = may_see(request.user, Restricted.FOSTER_CARE)
+    today = operation.today()
+    now = operation.now()
+    data = figures(request, operation, targets, today, now)
     return render(request, "web/dashboard.html", {
+        **data,
         "operation": operation,
         "nav": "dashboard",
-        "counts": counts,
-        "chart": mark_safe(finds_chart(operation, targets, counts, today)),  # noqa: S308
-        "follow_up_counts": compliance.follow_up_counts(targets),
-        "follow_ups": follow_ups,
+        "chart": mark_safe(finds_chart(operation, data["finds"], data["counts"], today)),  # noqa: S308
         "follow_up_kinds": FollowUp.Kind,
-        "ncic_clocks": compliance.ncic_clocks(targets, now),
-        "ncmec_clocks": compliance.ncmec_clocks(targets, now) if sees_foster_care else None,
-        "now": now,
-        "outstanding": outstanding,
         "today": today,
+        "now": now,
         "ncic_hours": compliance.NCIC_ENTRY_HOURS,
         "ncmec_hours": compliance.NCMEC_FOSTER_CARE_HOURS,
     })

@@ -15,6 +15,11 @@ class Command(BaseCommand):
         "Running it again changes nothing."
     )
 
+    def add_arguments(self, parser):
+        # `make demo HOST=… PORT=…` passes where it will serve, so the address printed is right.
+        parser.add_argument("--host", default="127.0.0.1", help="where the server will listen")
+        parser.add_argument("--port", type=int, default=8000, help="the server's port")
+
     def handle(self, *args, **options):
         if scenario.demo_operation() is None:
             self.stdout.write("Building the demo operation from five agencies' lists…")
@@ -26,22 +31,27 @@ class Command(BaseCommand):
             operation = scenario.build_demo()
             self.stdout.write("The demo operation is already loaded; nothing changed.")
         self._summary(operation)
-        self._logins()
+        self._logins(f"http://{options['host']}:{options['port']}/")
 
     def _summary(self, operation) -> None:
         targets = operation.targets.listed()
-        counts = {s: targets.filter(on_baseline=True, status=s).count() for s in TargetStatus}
+        base = {s: targets.filter(on_baseline=True, status=s).count() for s in TargetStatus}
+        every = {s: targets.filter(status=s).count() for s in TargetStatus}
+        added = targets.filter(on_baseline=False).count()
+        # The same two scopes the dashboard shows: the report's baseline list, and everyone.
         self.stdout.write(
-            f"\n{operation.name} ({operation.area}, since {operation.start_date:%d %B %Y}): "
+            f"\n{operation.name} ({operation.area}, since {operation.start_date:%Y-%m-%d}): "
             f"{targets.filter(on_baseline=True).count()} children on the baseline list, "
-            f"{targets.filter(on_baseline=False).count()} added later — "
-            f"{counts[TargetStatus.RECOVERED]} recovered, {counts[TargetStatus.LOCATED]} located, "
-            f"{counts[TargetStatus.OUTSTANDING]} outstanding."
+            f"{added} added later.\n"
+            f"  Baseline list (the results report): {base[TargetStatus.RECOVERED]} recovered, "
+            f"{base[TargetStatus.LOCATED]} located, {base[TargetStatus.OUTSTANDING]} outstanding."
+            f"\n  Everyone on the list (the dashboard): {every[TargetStatus.RECOVERED]} recovered, "
+            f"{every[TargetStatus.LOCATED]} located, {every[TargetStatus.OUTSTANDING]} outstanding."
         )
 
-    def _logins(self) -> None:
+    def _logins(self, url: str) -> None:
         rows = scenario.logins()
-        self.stdout.write(f"\nOpen {scenario.URL} and sign in as any of these "
+        self.stdout.write(f"\nOpen {url} and sign in as any of these "
                           f"(password for all: {scenario.PASSWORD}):\n")
         header = ("username", "role", "agency", "language")
         widths = [max(len(h), *(len(r[h]) for r in rows)) for h in header]

@@ -52,7 +52,7 @@ class Command(BaseCommand):
         path: Path = options["file"]
         if not path.is_file():
             raise CommandError(f"{path}: no such file")
-        bars = ProgressBars(enabled=True)
+        bars = ProgressBars(enabled=True, plain=options["json"])  # --json: no escape codes
         try:
             with path.open("rb") as handle:  # the same checks as an upload from the page or API
                 check_upload(handle, options["format"])

@@ -1,0 +1,105 @@
+"""Finding children on a list by what an analyst types: a record id, NIC or case number, a name
+in any spelling, alias or nickname, or — when nothing matches — the closest spellings.
+
+One service for the pages and the API, so both give the same answers.
+
+Names are searched on `ChildName` (one folded word per name in any source, indexed): each word of
+the query must begin a name, itself or as a nickname. When nothing matches, candidates are the
+children with a name beginning like *any* word of the query (a misspelling usually keeps the
+start of most words: "Khloe Collins" keeps "col", "Tyler Agilar" keeps "tyl"), a bounded number
+per word, then scored on every word.
+"""
+
+from collections import Counter
+from dataclasses import dataclass
+
+from django.db import connection
+from django.db.models import Q, QuerySet
+
+from reunite.children.models import ChildName, LocalCase, NCICEntry, SourceRecord
+from reunite.children.search import closeness, fuzzy_fragments, query_terms
+from reunite.operations.models import Target
+
+CANDIDATES_PER_WORD = 2000   # bound on rows scored per word when nothing matches exactly
+FUZZY_MIN_SCORE = 75.0
+FUZZY_RESULTS = 50
+
+
+@dataclass
+class TextSearch:
+    targets: QuerySet[Target]
+    fuzzy: bool = False              # no exact match: these are the closest spellings
+    ids: list[int] | None = None     # fuzzy results, best first
+
+
+def by_identifier(targets: QuerySet[Target], text: str) -> QuerySet[Target]:
+    """The children an agency's record id, an NCIC number (NIC) or a local case number names,
+    typed in any case and with or without spaces."""
+    raw = text.strip()
+    values = {raw, raw.upper().replace(" ", "")}
+    return targets.filter(
+        Q(child_id__in=SourceRecord.objects.filter(record_id__in=values).values("child_id"))
+        | Q(child_id__in=NCICEntry.objects.filter(nic__in=values).values("child_id"))
+        | Q(child_id__in=LocalCase.objects.filter(case_number__in=values).values("child_id"))
+    )
+
+
+def _starts_with(prefix: str) -> Q:
+    """Names beginning with `prefix`, in a form the database's index on ChildName.name serves:
+    LIKE 'prefix%' on PostgreSQL (varchar_pattern_ops), a range elsewhere (SQLite's LIKE ignores
+    case and so cannot use a plain index). Folded names are ASCII, all below DEL."""
+    if connection.vendor == "postgresql":
+        return Q(name__startswith=prefix)
+    return Q(name__gte=prefix, name__lt=prefix + "\x7f")
+
+
+def children_named(variants) -> QuerySet:
+    either = Q()
+    for variant in sorted(variants):
+        either |= _starts_with(variant)
+    return ChildName.objects.filter(either).values("child_id")
+
+
+def by_name(targets: QuerySet[Target], text: str) -> QuerySet[Target]:
+    """Children one of whose names, in any source, begins with each word of the query (or with
+    a nickname of it): 'hernan' finds Hernández, 'lupita' finds Guadalupe."""
+    for variants in query_terms(text):
+        targets = targets.filter(child_id__in=children_named(variants))
+    return targets
+
+
+def closest_spellings(targets: QuerySet[Target], text: str) -> list[int]:
+    """Ids of the children whose names are closest to a query that matched nothing, best first."""
+    prefixes = fuzzy_fragments(text)
+    if not prefixes:
+        return []
+    hits: Counter[int] = Counter()
+    for prefix in dict.fromkeys(prefixes):
+        named = (ChildName.objects.filter(_starts_with(prefix)).order_by()
+                 .values_list("child_id", flat=True).distinct()[:CANDIDATES_PER_WORD])
+        hits.update(set(named))
+    if not hits:
+        return []
+    # Those sharing the start of more words first, within the bound.
+    best = [child for child, _n in hits.most_common(CANDIDATES_PER_WORD * 2)]
+    candidates = targets.filter(child_id__in=best).order_by().values_list(
+        "pk", "child__search_text")
+    scored = [
+        (score, pk) for pk, names in candidates
+        if (score := closeness(text, names)) >= FUZZY_MIN_SCORE
+    ]
+    scored.sort(key=lambda pair: (-pair[0], pair[1]))
+    return [pk for _score, pk in scored[:FUZZY_RESULTS]]
+
+
+def search_targets(targets: QuerySet[Target], text: str) -> TextSearch:
+    """What the list and the API return for a query: the child an identifier names; else every
+    child whose names match; else the closest spellings."""
+    named = by_identifier(targets, text)
+    if named.exists():
+        return TextSearch(named)
+    exact = by_name(targets, text)
+    if exact.exists():
+        return TextSearch(exact)
+    ids = closest_spellings(targets, text)
+    return TextSearch(targets.filter(pk__in=ids), fuzzy=True, ids=ids)

@@ -46,13 +46,9 @@ def decide(pair: ScoredPair) -> Match | None:
     if pair.deterministic:
         return Match(pair.left_id, pair.right_id, 1.0, MATCH, agreements)
     probability = pair.match_probability
-    clear_disagreement = vetoed(pair.gammas)
-    if probability >= cfg.MATCH_THRESHOLD:
-        return Match(pair.left_id, pair.right_id, probability,
-                     REVIEW if clear_disagreement else MATCH, agreements)
-    # Below the match band a clear disagreement on who the child is (another given name on the
-    # same day and surnames: a twin or sibling) is not worth a person's time.
-    if probability >= cfg.REVIEW_THRESHOLD and not clear_disagreement:
+    if probability >= cfg.MATCH_THRESHOLD and not vetoed(pair.gammas):
+        return Match(pair.left_id, pair.right_id, probability, MATCH, agreements)
+    if probability >= cfg.REVIEW_THRESHOLD:
         return Match(pair.left_id, pair.right_id, probability, REVIEW, agreements)
     return None
 

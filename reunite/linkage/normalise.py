@@ -24,7 +24,8 @@ CREATE OR REPLACE MACRO rl_code(s) AS nullif(regexp_replace(upper(CAST(s AS VARC
 """
 
 NORMALISED_COLUMNS = (
-    "record_id", "first_name", "given_full", "main_keys", "given_count", "surname1", "surname2",
+    "record_id", "first_name", "given_second", "given_tokens", "given_full", "main_keys",
+    "given_count", "surname1", "surname2",
     "surnames", "dob", "dob_year", "dob_month", "dob_day", "sex", "address", "guardian",
     "postcode", "household_key", "ncic_key", "case_key",
 )
@@ -77,7 +78,7 @@ def normalise(con: duckdb.DuckDBPyConnection, source: str, target: str) -> None:
     ),
     shaped AS (
         SELECT *, row_number() OVER () AS given_id,
-            given_tokens[1] AS first_name,
+            given_tokens[1] AS first_name, given_tokens[2] AS given_second,
             nullif(array_to_string(given_tokens, ' '), '') AS given_full,
             -- The name the child goes by, or an alias. "María Fernanda" and "María Guadalupe"
             -- are sisters, not one girl: a filler first part is not the name when another
@@ -99,7 +100,8 @@ def normalise(con: duckdb.DuckDBPyConnection, source: str, target: str) -> None:
         WHERE key IS NOT NULL
         GROUP BY given_id
     )
-    SELECT s.raw_first, s.raw_middle, s.raw_aliases, s.first_name, s.given_full,
+    SELECT s.raw_first, s.raw_middle, s.raw_aliases, s.first_name, s.given_second,
+           s.given_tokens, s.given_full,
            coalesce(k.main_keys, []) AS main_keys,
            s.given_count
     FROM shaped s LEFT JOIN keys k USING (given_id)
@@ -128,6 +130,9 @@ def normalise(con: duckdb.DuckDBPyConnection, source: str, target: str) -> None:
     )
     SELECT *, list_filter([surname1, surname2], lambda x: x IS NOT NULL) AS surnames FROM shaped
     """)
+    # A date of birth at the precision known (DESIGN: intake keeps "2015" and "2015-08" as they
+    # came): `dob` only for a whole date, the year and month whenever they are known, so a
+    # partial date agrees at its precision instead of counting as missing or different.
     con.execute(f"""
     CREATE OR REPLACE TEMP TABLE {target}_dates AS
     WITH raw AS (SELECT DISTINCT coalesce(dob, '') AS raw_dob FROM {source}),
@@ -135,12 +140,16 @@ def normalise(con: duckdb.DuckDBPyConnection, source: str, target: str) -> None:
         SELECT raw_dob,
             coalesce(try_strptime(left(trim(raw_dob), 10), '%Y-%m-%d'),
                      try_strptime(trim(raw_dob), '%m/%d/%Y'),
-                     try_strptime(trim(raw_dob), '%Y%m%d'))::DATE AS dob_date
+                     try_strptime(trim(raw_dob), '%Y%m%d'))::DATE AS dob_date,
+            CASE WHEN regexp_full_match(trim(raw_dob), '[12][0-9]{{3}}(-(0[1-9]|1[0-2]))?')
+                 THEN trim(raw_dob) END AS partial
         FROM raw
     )
     SELECT raw_dob, strftime(dob_date, '%Y-%m-%d') AS dob,
-           CAST(year(dob_date) AS VARCHAR) AS dob_year,
-           CAST(month(dob_date) AS VARCHAR) AS dob_month,
+           coalesce(CAST(year(dob_date) AS VARCHAR), left(partial, 4)) AS dob_year,
+           coalesce(CAST(month(dob_date) AS VARCHAR),
+                    CAST(CAST(nullif(substr(partial, 6, 2), '') AS INTEGER) AS VARCHAR))
+               AS dob_month,
            CAST(day(dob_date) AS VARCHAR) AS dob_day
     FROM parsed
     """)
@@ -167,7 +176,8 @@ def normalise(con: duckdb.DuckDBPyConnection, source: str, target: str) -> None:
             coalesce(guardian_name, '') AS raw_guardian
         FROM {source}
     )
-    SELECT r.record_id, g.first_name, g.given_full, g.main_keys, g.given_count,
+    SELECT r.record_id, g.first_name, g.given_second, g.given_tokens, g.given_full, g.main_keys,
+           g.given_count,
            n.surname1, n.surname2, n.surnames, d.dob, d.dob_year, d.dob_month, d.dob_day, r.sex,
            r.address, h.guardian, r.postcode,
            coalesce(r.address, h.guardian, r.postcode) AS household_key, r.ncic_key, r.case_key

@@ -110,8 +110,21 @@ DATABASES = {
     "default": dj_database_url.parse(
         env_str("DATABASE_URL") or f"sqlite:///{DATA_DIR / 'reunite.sqlite3'}",
         conn_max_age=env_int("DB_CONN_MAX_AGE", 0),
+        conn_health_checks=True,
     )
 }
+if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
+    # Many readers and one writer at a time: WAL lets reads go on while someone writes; a writer
+    # takes the lock when its transaction begins (IMMEDIATE), so two writers queue for up to
+    # `timeout` seconds instead of one failing with "database is locked" halfway through.
+    DATABASES["default"]["OPTIONS"] = {
+        "transaction_mode": "IMMEDIATE",
+        "timeout": env_int("REUNITE_SQLITE_TIMEOUT", 30),
+        "init_command": "PRAGMA journal_mode=WAL",
+    }
+DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+# Audit events of reads wait here while another writer holds SQLite's lock (reunite.audit.spool).
+REUNITE_AUDIT_SPOOL = DATA_DIR / "audit-spool.sqlite3"
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 PASSWORD_HASHERS = [

@@ -20,7 +20,7 @@ class AuditEventSerializer(serializers.ModelSerializer):
         model = AuditEvent
         fields = ["id", "at", "user", "user_id", "ip", "channel", "action", "object_type",
                   "object_id", "child_id", "operation_id", "changes", "detail", "outcome",
-                  "prev_hash", "hash"]
+                  "digest", "seq", "prev_hash", "hash"]
 
 
 class ChildViewSerializer(serializers.ModelSerializer):

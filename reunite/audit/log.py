@@ -26,8 +26,14 @@ import uuid
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 
-from django.db import DEFAULT_DB_ALIAS, IntegrityError, OperationalError, connections, models
-from django.db import transaction
+from django.db import (
+    DEFAULT_DB_ALIAS,
+    IntegrityError,
+    OperationalError,
+    connections,
+    models,
+    transaction,
+)
 from django.utils import timezone
 from django.utils.dateparse import parse_datetime
 

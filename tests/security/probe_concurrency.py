@@ -1,6 +1,6 @@
 """A long import and the readers it must not stop, on a real database and a real threaded server.
 
-Run as a script (by test_audit_under_import.py) with REUNITE_DATA_DIR set to an empty directory and
+Run as a script (by test_concurrency.py) with REUNITE_DATA_DIR set to an empty directory and
 DATABASE_URL unset (SQLite) or naming an empty PostgreSQL database. One thread opens a transaction
 that writes children and their audit events, as an import does, and keeps it open for HOLD seconds;
 meanwhile reader threads call audited API endpoints over HTTP. Prints one JSON line of results.
@@ -18,6 +18,8 @@ import django
 
 HOLD = float(os.environ.get("PROBE_HOLD_SECONDS", "4"))
 READERS = int(os.environ.get("PROBE_READERS", "6"))
+# PROBE_MODE=clients: no import; READERS clients read and write for HOLD seconds.
+MODE = os.environ.get("PROBE_MODE", "import")
 
 
 def main() -> None:
@@ -29,6 +31,10 @@ def main() -> None:
     call_command("migrate", verbosity=0)
     token, operation, targets = _cast()
     port, server = _serve()
+    if MODE == "clients":
+        _clients(port, token, operation, targets)
+        server.shutdown()
+        return
     for path in (f"/api/v1/targets/{targets[0]}/", f"/api/v1/operations/{operation}/targets/"):
         _get(port, token, path)  # the first request loads the app: not what is measured
     started, finished = threading.Event(), threading.Event()
@@ -134,10 +140,51 @@ def _read(port, token, operation_id, targets, finished, results, lock) -> None:
             results.append((status, time.monotonic() - began, path if status == 200 else text))
 
 
-def _get(port, token, path) -> tuple[int, str]:
+def _clients(port, token, operation_id, targets) -> None:
+    """Many clients at once, every fourth request a write (a note on a child's timeline)."""
+    results: list[tuple[int, float, str]] = []
+    lock = threading.Lock()
+    stop = time.monotonic() + HOLD
+
+    def client(number: int) -> None:
+        n = number
+        while time.monotonic() < stop:
+            n += 1
+            target = targets[n % len(targets)]
+            began = time.monotonic()
+            if n % 4 == 0:
+                body = {"kind": "note", "summary": f"Llamada de seguimiento {n}"}
+                status, text = _get(port, token, f"/api/v1/targets/{target}/activities", body)
+                status = 200 if status == 201 else status
+            else:
+                path = [f"/api/v1/targets/{target}/", f"/api/v1/operations/{operation_id}/targets/",
+                        f"/api/v1/operations/{operation_id}/targets/?q=hernandez"][n % 3]
+                status, text = _get(port, token, path)
+            with lock:
+                results.append((status, time.monotonic() - began, text))
+
+    threads = [threading.Thread(target=client, args=(i,)) for i in range(READERS)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    print(json.dumps({
+        "requests": len(results),
+        "errors": [f"{status}: {text}" for status, _s, text in results if status != 200][:10],
+        "error_count": sum(1 for r in results if r[0] != 200),
+        "verify": _verify(),
+    }))
+
+
+def _get(port, token, path, body=None) -> tuple[int, str]:
     try:
         conn = http.client.HTTPConnection("127.0.0.1", port, timeout=HOLD * 4)
-        conn.request("GET", path, headers={"Authorization": f"Token {token}"})
+        headers = {"Authorization": f"Token {token}"}
+        if body is None:
+            conn.request("GET", path, headers=headers)
+        else:
+            conn.request("POST", path, body=json.dumps(body),
+                         headers={**headers, "Content-Type": "application/json"})
         response = conn.getresponse()
         body = response.read()
         return response.status, body[:200].decode(errors="replace")

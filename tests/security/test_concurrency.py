@@ -14,7 +14,7 @@ from pathlib import Path
 import dj_database_url
 import pytest
 
-PROBE = Path(__file__).with_name("probe_import_lock.py")
+PROBE = Path(__file__).with_name("probe_concurrency.py")
 HOLD = 5.0
 
 
@@ -37,9 +37,9 @@ def probe_database():
         conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
 
 
-def _run_probe(tmp_path, database_url) -> dict:
+def _run_probe(tmp_path, database_url, **options) -> dict:
     env = {**os.environ, "REUNITE_DATA_DIR": str(tmp_path / "data"),
-           "PROBE_HOLD_SECONDS": str(HOLD), "PYTHONPATH": str(PROBE.parents[2])}
+           "PROBE_HOLD_SECONDS": str(HOLD), "PYTHONPATH": str(PROBE.parents[2]), **options}
     env.pop("DATABASE_URL", None)
     env.pop("DJANGO_SETTINGS_MODULE", None)
     if database_url:
@@ -64,3 +64,11 @@ def test_readers_are_answered_at_once_while_an_import_holds_its_transaction(tmp_
     assert "intact" in result["verify"]
     # Verifying while the import is open: no false alarm, its events simply not there yet.
     assert result["live_verify"].startswith("The audit log is intact"), result["live_verify"]
+
+
+def test_twenty_clients_reading_and_writing_at_once_get_no_errors(tmp_path, probe_database):
+    result = _run_probe(tmp_path, probe_database, PROBE_MODE="clients", PROBE_READERS="20")
+
+    assert result["error_count"] == 0, result["errors"]
+    assert result["requests"] >= 40
+    assert "intact" in result["verify"]

@@ -181,6 +181,8 @@ REST_FRAMEWORK = {
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    # Bodies are JSON; the views that take files declare multipart themselves.
+    "DEFAULT_PARSER_CLASSES": ["rest_framework.parsers.JSONParser"],
     "EXCEPTION_HANDLER": "reunite.api.errors.exception_handler",
     "DEFAULT_PAGINATION_CLASS": "reunite.api.pagination.CursorlessPagination",
     "PAGE_SIZE": 50,
@@ -194,6 +196,10 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
     "COMPONENT_SPLIT_REQUEST": True,
+    "POSTPROCESSING_HOOKS": [
+        "drf_spectacular.hooks.postprocess_schema_enums",
+        "reunite.api.schema.typed_ids",
+    ],
     "ENUM_NAME_OVERRIDES": {
         "TargetStatusEnum": "reunite.operations.models.TargetStatus",
         "NCICStatusEnum": "reunite.children.models.NCICEntry.Status",

@@ -51,3 +51,17 @@ def refusals(*codes: int) -> dict:
         413: "The file is too large",
     }
     return {code: OpenApiResponse(ErrorSerializer, description=meaning[code]) for code in codes}
+
+
+FLAG_VALUES = {"1": True, "true": True, "yes": True, "on": True,
+               "0": False, "false": False, "no": False, "off": False, "": False}
+
+
+def query_flag(request, name: str) -> bool:
+    """A yes/no query parameter; anything else is refused with the field named."""
+    from reunite.core.errors import DomainError
+
+    raw = request.query_params.get(name, "").strip().lower()
+    if raw not in FLAG_VALUES:
+        raise DomainError("invalid", f"'{raw}' is not yes or no: use 1 or 0.", name)
+    return FLAG_VALUES[raw]

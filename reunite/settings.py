@@ -176,7 +176,7 @@ REUNITE_PFIF_DOMAIN = env_str("REUNITE_PFIF_DOMAIN", "reunite.local")
 
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
-        "rest_framework.authentication.TokenAuthentication",
+        "reunite.api.authentication.ExpiringTokenAuthentication",
         "rest_framework.authentication.SessionAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
@@ -227,6 +227,8 @@ SESSION_EXPIRE_AT_BROWSER_CLOSE = True
 # CJIS: one session per user unless justified; a new sign-in ends the others.
 REUNITE_CONCURRENT_SESSIONS = env_bool("REUNITE_CONCURRENT_SESSIONS", False)
 OTP_TOTP_ISSUER = "Reunite"
+# API tokens expire this many hours after they are issued (0: never).
+REUNITE_TOKEN_TTL_HOURS = env_int("REUNITE_TOKEN_TTL_HOURS", 24)
 # CJIS: audit records are kept at least one year. Nothing in Reunite deletes them.
 REUNITE_AUDIT_RETENTION_DAYS = max(env_int("REUNITE_AUDIT_RETENTION_DAYS", 366), 366)
 SESSION_COOKIE_HTTPONLY = True

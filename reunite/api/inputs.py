@@ -50,6 +50,10 @@ class TokenRequest(serializers.Serializer):
     username = text()
     password = text(style={"input_type": "password"}, trim_whitespace=False)
     otp = text("The 6-digit code from the authenticator app, when MFA is set up", required=False)
+    rotate = serializers.BooleanField(
+        required=False, default=False,
+        help_text="Replace the current token with a new one (the old one stops working)",
+    )
 
 
 class TokenResponse(serializers.Serializer):

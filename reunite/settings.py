@@ -81,6 +81,7 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "reunite.audit.middleware.RequestContextMiddleware",
+    "reunite.audit.middleware.BreakGlassMiddleware",
     "axes.middleware.AxesMiddleware",
 ]
 

@@ -7,7 +7,7 @@ from rest_framework.views import APIView
 
 from reunite.api.errors import ErrorSerializer
 from reunite.audit.context import actor_for_user, begin_acting, end_acting
-from reunite.audit.middleware import client_ip
+from reunite.audit.middleware import client_ip, record_break_glass
 
 
 class ActingCallerMixin:
@@ -20,6 +20,7 @@ class ActingCallerMixin:
     def perform_authentication(self, request):
         super().perform_authentication(request)
         self._actor_token = begin_acting(actor_for_user(request.user, client_ip(request), "api"))
+        record_break_glass(request, request.user)
 
     def finalize_response(self, request, response, *args, **kwargs):
         if self._actor_token is not None:

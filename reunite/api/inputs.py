@@ -5,6 +5,7 @@ from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
+from reunite.access.policy import Restricted
 from reunite.agencies.models import Agency
 from reunite.children.models import MatchReview
 from reunite.core.ids import MAX_ID
@@ -133,6 +134,8 @@ class ActivityInput(serializers.Serializer):
     result = one_of(["open", "positive", "negative"], required=False)
     occurred_at = serializers.DateTimeField(required=False, allow_null=True)
     source = text("e.g. a dataset and its record id", required=False)
+    restricted = one_of(Restricted, "The restricted fact the text carries, if any: only roles "
+                        "with the need to know will read it", required=False)
 
 
 class AssignInput(serializers.Serializer):

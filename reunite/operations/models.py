@@ -283,6 +283,10 @@ class Activity(models.Model):
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )
     source = models.CharField(max_length=200, blank=True, help_text=_("e.g. a dataset and its id"))
+    # The restricted fact this text carries, if any (a note written from a screening, a foster-care
+    # placement, an investigation): its text is then shown only to roles with the need to know
+    # (reunite.access.policy.Restricted; kept as text so this app does not import access).
+    restricted = models.CharField(max_length=30, blank=True, default="")
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:

@@ -146,7 +146,10 @@ def timeline(target: Target, user) -> list[Event]:
     """Leads, actions, notes, outcomes, services and screenings, newest first."""
     events = []
     for a in target.activities.all():
-        events.append(Event(a.occurred_at, "activity", a.get_kind_display(), a.summary,
+        hidden = a.restricted and not may_see(user, Restricted(a.restricted))
+        events.append(Event(a.occurred_at, "activity", a.get_kind_display(),
+                            _("Restricted: shown only to roles with the need to know")
+                            if hidden else a.summary,
                             _who(a.author, a.agency),
                             f"result-{a.result}" if a.result else ""))
     for o in target.outcomes.all():

@@ -48,7 +48,7 @@ def _free_port() -> int:
 
 def _env(folder: Path, database_url: str) -> dict:
     env = {**os.environ, "REUNITE_DATA_DIR": str(folder), "DATABASE_URL": database_url,
-           "REUNITE_MFA": "optional"}
+           "REUNITE_MFA": "optional", "ALLOWED_HOSTS": "127.0.0.1,localhost"}
     env.pop("DJANGO_SETTINGS_MODULE", None)
     return env
 
@@ -58,7 +58,7 @@ def _serve(env: dict, port: int) -> subprocess.Popen:
         ["nice", str(REUNITE), "serve", "--port", str(port)], env=env,
         stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
     )
-    deadline = time.monotonic() + 300
+    deadline = time.monotonic() + 900  # collectstatic first: minutes on a busy machine
     while time.monotonic() < deadline:
         try:
             http.client.HTTPConnection("127.0.0.1", port, timeout=2).request("GET", "/api/v1/")

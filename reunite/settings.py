@@ -83,6 +83,7 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "reunite.audit.middleware.RequestContextMiddleware",
+    "reunite.audit.middleware.BreakGlassMiddleware",
     "axes.middleware.AxesMiddleware",
 ]
 
@@ -112,8 +113,21 @@ DATABASES = {
     "default": dj_database_url.parse(
         env_str("DATABASE_URL") or f"sqlite:///{DATA_DIR / 'reunite.sqlite3'}",
         conn_max_age=env_int("DB_CONN_MAX_AGE", 0),
+        conn_health_checks=True,
     )
 }
+if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
+    # Many readers and one writer at a time: WAL lets reads go on while someone writes; a writer
+    # takes the lock when its transaction begins (IMMEDIATE), so two writers queue for up to
+    # `timeout` seconds instead of one failing with "database is locked" halfway through.
+    DATABASES["default"]["OPTIONS"] = {
+        "transaction_mode": "IMMEDIATE",
+        "timeout": env_int("REUNITE_SQLITE_TIMEOUT", 30),
+        "init_command": "PRAGMA journal_mode=WAL",
+    }
+DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+# Audit events of reads wait here while another writer holds SQLite's lock (reunite.audit.spool).
+REUNITE_AUDIT_SPOOL = DATA_DIR / "audit-spool.sqlite3"
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 PASSWORD_HASHERS = [
@@ -185,11 +199,13 @@ REUNITE_PFIF_DOMAIN = env_str("REUNITE_PFIF_DOMAIN", "reunite.local")
 
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
-        "rest_framework.authentication.TokenAuthentication",
+        "reunite.api.authentication.ExpiringTokenAuthentication",
         "rest_framework.authentication.SessionAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    # Bodies are JSON; the views that take files declare multipart themselves.
+    "DEFAULT_PARSER_CLASSES": ["rest_framework.parsers.JSONParser"],
     "EXCEPTION_HANDLER": "reunite.api.errors.exception_handler",
     "DEFAULT_PAGINATION_CLASS": "reunite.api.pagination.CursorlessPagination",
     "PAGE_SIZE": 50,
@@ -203,6 +219,10 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
     "COMPONENT_SPLIT_REQUEST": True,
+    "POSTPROCESSING_HOOKS": [
+        "drf_spectacular.hooks.postprocess_schema_enums",
+        "reunite.api.schema.typed_ids",
+    ],
     "ENUM_NAME_OVERRIDES": {
         "TargetStatusEnum": "reunite.operations.models.TargetStatus",
         "NCICStatusEnum": "reunite.children.models.NCICEntry.Status",
@@ -230,6 +250,8 @@ SESSION_EXPIRE_AT_BROWSER_CLOSE = True
 # CJIS: one session per user unless justified; a new sign-in ends the others.
 REUNITE_CONCURRENT_SESSIONS = env_bool("REUNITE_CONCURRENT_SESSIONS", False)
 OTP_TOTP_ISSUER = "Reunite"
+# API tokens expire this many hours after they are issued (0: never).
+REUNITE_TOKEN_TTL_HOURS = env_int("REUNITE_TOKEN_TTL_HOURS", 24)
 # CJIS: audit records are kept at least one year. Nothing in Reunite deletes them.
 REUNITE_AUDIT_RETENTION_DAYS = max(env_int("REUNITE_AUDIT_RETENTION_DAYS", 366), 366)
 SESSION_COOKIE_HTTPONLY = True

@@ -10,3 +10,8 @@ urlpatterns = [
     path("", include("reunite.documents.urls")),
     path("", include("reunite.web.urls")),
 ]
+
+handler400 = "reunite.api.errors.handler400"
+handler403 = "reunite.api.errors.handler403"
+handler404 = "reunite.api.errors.handler404"
+handler500 = "reunite.api.errors.handler500"

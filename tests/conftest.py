@@ -11,6 +11,7 @@ from reunite.demo.agencies import create_seed_agencies
 def _fast_and_isolated(settings, tmp_path):
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
     settings.MEDIA_ROOT = tmp_path / "media"
+    settings.REUNITE_AUDIT_SPOOL = tmp_path / "audit-spool.sqlite3"
     settings.REUNITE_MFA = "optional"
     from django.core.cache import cache
 

@@ -8,6 +8,7 @@ from django.db.models import Q, QuerySet
 
 from reunite.access.policy import Cap, has_cap
 from reunite.core.errors import NotFound
+from reunite.core.ids import parse_id
 from reunite.operations.models import Operation, Target
 
 
@@ -46,7 +47,8 @@ def get_operation_for(user, ident) -> Operation:
     """An operation the user may reach, by id or slug; others are 'not found', not 'forbidden',
     so that a user cannot learn which operations exist."""
     text = str(ident).strip()
-    query = Q(slug=text) | (Q(pk=int(text)) if text.isdigit() else Q(pk__in=[]))
+    pk = parse_id(text)
+    query = Q(slug=text) | (Q(pk=pk) if pk is not None else Q(pk__in=[]))
     operation = operations_for(user).filter(query).first()
     if operation is None:
         raise NotFound("unknown_operation", f"No operation you can see has the id '{text}'.")
@@ -54,10 +56,7 @@ def get_operation_for(user, ident) -> Operation:
 
 
 def get_target_for(user, target_id) -> Target:
-    try:
-        pk = int(target_id)
-    except (TypeError, ValueError):
-        pk = -1
+    pk = parse_id(target_id) or -1
     target = targets_for(user).select_related("operation", "child").filter(pk=pk).first()
     if target is None:
         raise NotFound("unknown_target", f"No child you can see has the id '{target_id}'.")

@@ -176,3 +176,42 @@ def secret_text(device: TOTPDevice) -> str:
 
     key = b32encode(device.bin_key).decode().rstrip("=")
     return " ".join(key[i:i + 4] for i in range(0, len(key), 4))
+
+
+# ---------------------------------------------------------------------------------------------
+# API tokens
+
+
+def revoke_tokens(user, reason: str) -> int:
+    """Delete the user's API tokens (an account locked or disabled must not keep working
+    through the API). Audited."""
+    from rest_framework.authtoken.models import Token
+
+    deleted, _ = Token.objects.filter(user=user).delete()
+    if deleted:
+        log.record("token.revoke", user, changes={"username": user.username}, detail=reason)
+    return deleted
+
+
+def token_expired(token) -> bool:
+    """Tokens live REUNITE_TOKEN_TTL_HOURS from their creation (0: never expire)."""
+    hours = settings.REUNITE_TOKEN_TTL_HOURS
+    return bool(hours) and token.created < timezone.now() - dt.timedelta(hours=hours)
+
+
+@transaction.atomic
+def issue_token(user, *, rotate: bool = False):
+    """The user's API token: a new one if they have none, if theirs expired, or if asked to
+    rotate (the old one stops working at once)."""
+    from rest_framework.authtoken.models import Token
+
+    token = Token.objects.filter(user=user).first()
+    if token is not None and (rotate or token_expired(token)):
+        token.delete()
+        log.record("token.revoke", user, changes={"username": user.username},
+                   detail="rotated" if rotate else "expired")
+        token = None
+    if token is None:
+        token = Token.objects.create(user=user)
+        log.record("token.create", user, changes={"username": user.username})
+    return token

@@ -64,6 +64,8 @@ def _locked_out(sender, request=None, username=None, ip_address=None, **kwargs):
         detail=f"{settings.AXES_FAILURE_LIMIT} failed sign-ins within "
         f"{settings.REUNITE_LOCKOUT_WINDOW_MINUTES} minutes",
     )
+    if user is not None:
+        services.revoke_tokens(user, "the account was locked")
 
 
 @receiver(post_delete, sender=AccessAttempt)
@@ -105,6 +107,8 @@ def _audit_user_change(sender, instance, created, raw=False, update_fields=None,
     changed = log.diff({f: before[f] for f in PERMISSION_FIELDS}, after)
     if changed:
         log.record("user.permission_change", instance, changes=changed)
+    if before["is_active"] and not instance.is_active:
+        services.revoke_tokens(instance, "the account was disabled")
 
 
 @receiver(post_delete, sender=User)

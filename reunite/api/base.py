@@ -7,7 +7,7 @@ from rest_framework.views import APIView
 
 from reunite.api.errors import ErrorSerializer
 from reunite.audit.context import actor_for_user, begin_acting, end_acting
-from reunite.audit.middleware import client_ip
+from reunite.audit.middleware import client_ip, record_break_glass
 
 
 class ActingCallerMixin:
@@ -20,6 +20,7 @@ class ActingCallerMixin:
     def perform_authentication(self, request):
         super().perform_authentication(request)
         self._actor_token = begin_acting(actor_for_user(request.user, client_ip(request), "api"))
+        record_break_glass(request, request.user)
 
     def finalize_response(self, request, response, *args, **kwargs):
         if self._actor_token is not None:
@@ -51,3 +52,17 @@ def refusals(*codes: int) -> dict:
         413: "The file is too large",
     }
     return {code: OpenApiResponse(ErrorSerializer, description=meaning[code]) for code in codes}
+
+
+FLAG_VALUES = {"1": True, "true": True, "yes": True, "on": True,
+               "0": False, "false": False, "no": False, "off": False, "": False}
+
+
+def query_flag(request, name: str) -> bool:
+    """A yes/no query parameter; anything else is refused with the field named."""
+    from reunite.core.errors import DomainError
+
+    raw = request.query_params.get(name, "").strip().lower()
+    if raw not in FLAG_VALUES:
+        raise DomainError("invalid", f"'{raw}' is not yes or no: use 1 or 0.", name)
+    return FLAG_VALUES[raw]

@@ -1,6 +1,7 @@
 """Every API error in the contract's shape: {"error": CODE, "detail": TEXT, "field": NAME?}."""
 
 from django.http import JsonResponse
+from django.views import defaults
 from rest_framework import exceptions, serializers, status
 from rest_framework.response import Response
 from rest_framework.views import exception_handler as drf_exception_handler
@@ -78,3 +79,38 @@ def not_found(request, *args, **kwargs):
     return JsonResponse(
         {"error": "not_found", "detail": f"No API endpoint at {request.path}."}, status=404
     )
+
+
+def _is_api(request) -> bool:
+    return request.path.startswith("/api/")
+
+
+def _json(code: str, detail: str, status_code: int) -> JsonResponse:
+    return JsonResponse({"error": code, "detail": detail}, status=status_code)
+
+
+# Project-wide handlers (reunite/urls.py): whatever fails outside DRF's own handling — a path no
+# pattern matches, a request Django refuses before any view, an unexpected fault — an API caller
+# still gets the contract's JSON; pages get the plain pages.
+def handler400(request, exception=None):
+    if _is_api(request):
+        return _json("bad_request", "The request could not be read.", 400)
+    return defaults.bad_request(request, exception)
+
+
+def handler403(request, exception=None):
+    if _is_api(request):
+        return _json("forbidden", "You may not do this.", 403)
+    return defaults.permission_denied(request, exception)
+
+
+def handler404(request, exception=None):
+    if _is_api(request):
+        return _json("not_found", "Nothing here.", 404)
+    return defaults.page_not_found(request, exception)
+
+
+def handler500(request):
+    if _is_api(request):
+        return _json("server_error", "Something went wrong on our side; it has been logged.", 500)
+    return defaults.server_error(request)

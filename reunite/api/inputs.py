@@ -5,8 +5,10 @@ from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
+from reunite.access.policy import Restricted
 from reunite.agencies.models import Agency
 from reunite.children.models import MatchReview
+from reunite.core.ids import MAX_ID
 from reunite.intake.readers import FORMATS
 from reunite.operations.models import (
     Activity,
@@ -27,6 +29,18 @@ class DateText(serializers.CharField):
     """A date as text (YYYY-MM-DD or MM/DD/YYYY), read by the domain so refusals name the rule."""
 
 
+def one_of(choices, help_text: str = "", required: bool = True, **kwargs):
+    """Text that must be one of `choices`: an enum in the schema; the domain still checks it, so
+    a wrong value gets the domain's own code and sentence. An optional one may be left blank."""
+    values = [str(c) for c in getattr(choices, "values", choices) if str(c)]
+    enum = values + ([""] if not required else [])
+    field_class = extend_schema_field({"type": "string", "enum": enum})(
+        type("OneOf", (serializers.CharField,), {})
+    )
+    return field_class(required=required, allow_blank=not required,
+                       help_text=help_text or _one_of(values), **kwargs)
+
+
 def text(help_text: str = "", required: bool = True, **kwargs):
     return serializers.CharField(
         required=required, allow_blank=not required, help_text=help_text, **kwargs
@@ -37,6 +51,10 @@ class TokenRequest(serializers.Serializer):
     username = text()
     password = text(style={"input_type": "password"}, trim_whitespace=False)
     otp = text("The 6-digit code from the authenticator app, when MFA is set up", required=False)
+    rotate = serializers.BooleanField(
+        required=False, default=False,
+        help_text="Replace the current token with a new one (the old one stops working)",
+    )
 
 
 class TokenResponse(serializers.Serializer):
@@ -46,7 +64,7 @@ class TokenResponse(serializers.Serializer):
 class AgencyInput(serializers.Serializer):
     code = text("Short unique code, e.g. HSI")
     name = text()
-    kind = text(_one_of(Agency.Kind))
+    kind = one_of(Agency.Kind)
     ori = text("NCIC originating agency identifier", required=False)
     parent = text("Code of the parent agency (for a field office)", required=False,
                   allow_null=True)
@@ -68,9 +86,9 @@ class OperationInput(serializers.Serializer):
 
 
 class OutcomeInput(serializers.Serializer):
-    status = text(_one_of([TargetStatus.RECOVERED, TargetStatus.LOCATED]))
+    status = one_of([TargetStatus.RECOVERED, TargetStatus.LOCATED])
     date = DateText()
-    circumstance = text(_one_of(Circumstance))
+    circumstance = one_of(Circumstance)
     city = text(required=False)
     state = text(required=False)
     country = text("Where the child was found (code or name; default the operation's)",
@@ -86,17 +104,17 @@ class FollowUpInput(serializers.Serializer):
 
 
 class ServiceInput(serializers.Serializer):
-    type = text(_one_of(ServiceOffer.Type))
+    type = one_of(ServiceOffer.Type)
     provider = text(required=False)
     offered_on = DateText()
-    response = text(_one_of(ServiceOffer.Response), required=False)
+    response = one_of(ServiceOffer.Response, required=False)
 
 
 class ScreeningInput(serializers.Serializer):
     instrument = text("e.g. CSE-IT")
     version = text(required=False)
     date = DateText()
-    result = text(_one_of(Screening.Result))
+    result = one_of(Screening.Result)
     reason = text("Why it was not completed (needed for not_completed)", required=False)
     indicators = serializers.ListField(
         child=serializers.CharField(), required=False, default=list,
@@ -105,20 +123,24 @@ class ScreeningInput(serializers.Serializer):
 
 
 class InvestigationInput(serializers.Serializer):
-    type = text(_one_of(Investigation.Type))
+    type = one_of(Investigation.Type)
     lead_agency = text("Code of the lead agency or office, e.g. HSI-DEM")
     opened = DateText()
-    targets = serializers.ListField(child=serializers.IntegerField(), allow_empty=True)
-    suspect_relationship = text(_one_of(Investigation.SuspectRelationship), required=False)
+    targets = serializers.ListField(
+        child=serializers.IntegerField(min_value=1, max_value=MAX_ID), allow_empty=True
+    )
+    suspect_relationship = one_of(Investigation.SuspectRelationship, required=False)
     summary = text("Restricted", required=False)
 
 
 class ActivityInput(serializers.Serializer):
-    kind = text(_one_of(Activity.Kind))
+    kind = one_of(Activity.Kind)
     summary = text()
-    result = text(_one_of(["open", "positive", "negative"]), required=False)
+    result = one_of(["open", "positive", "negative"], required=False)
     occurred_at = serializers.DateTimeField(required=False, allow_null=True)
     source = text("e.g. a dataset and its record id", required=False)
+    restricted = one_of(Restricted, "The restricted fact the text carries, if any: only roles "
+                        "with the need to know will read it", required=False)
 
 
 class AssignInput(serializers.Serializer):
@@ -127,13 +149,13 @@ class AssignInput(serializers.Serializer):
 
 
 class ReviewDecisionInput(serializers.Serializer):
-    decision = text(_one_of([MatchReview.Decision.SAME, MatchReview.Decision.DIFFERENT]))
+    decision = one_of([MatchReview.Decision.SAME, MatchReview.Decision.DIFFERENT])
 
 
 class IntakeInput(serializers.Serializer):
     file = serializers.FileField()
     source = text("Code of the agency that sent the list")
-    format = text(_one_of(FORMATS) + " Default: from the file name.", required=False)
+    format = one_of(FORMATS, _one_of(FORMATS) + " Default: from the file name.", required=False)
     date_order = serializers.ChoiceField(
         choices=["dmy", "mdy"], required=False,
         help_text="dmy (DD/MM/YYYY) or mdy (MM/DD/YYYY): needed only for a file whose dates all "

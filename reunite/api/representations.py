@@ -304,13 +304,25 @@ class InvestigationSerializer(serializers.ModelSerializer):
 
 
 class ActivitySerializer(serializers.ModelSerializer):
+    """A note written from a restricted form keeps its text from roles without the need to know:
+    they learn that it exists (`summary` and `source` become {"restricted": true})."""
+
     agency = AgencyCode(allow_null=True)
     author = Username(allow_null=True)
+    summary = RestrictedText()
+    source = RestrictedText()
 
     class Meta:
         model = Activity
         fields = ["id", "target", "kind", "occurred_at", "summary", "result", "agency", "author",
-                  "source", "location", "external_id"]
+                  "source", "location", "external_id", "restricted"]
+
+    def to_representation(self, activity):
+        data = super().to_representation(activity)
+        if activity.restricted and not may_see(_user(self), Restricted(activity.restricted)):
+            data["summary"] = RESTRICTED
+            data["source"] = RESTRICTED
+        return data
 
 
 # ---------------------------------------------------------------------------------------------

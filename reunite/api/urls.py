@@ -73,5 +73,5 @@ urlpatterns = [
     # Other apps' endpoints under /api/v1/ go here, before the catch-all below.
     re_path(r"^audit/", include("reunite.audit.api_urls")),  # the auditors' API (issue 4)
     # Anything else under /api/v1/ is a JSON 404, never an HTML page.
-    re_path(r"^.*$", not_found, name="not-found"),
+    re_path(r"^[\s\S]*$", not_found, name="not-found"),  # newlines too
 ]

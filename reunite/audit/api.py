@@ -9,7 +9,8 @@ from reunite.access.policy import Cap, has_cap
 from reunite.api.base import ApiListView, ApiView, refusals
 from reunite.audit import log, search
 from reunite.audit.models import AuditEvent
-from reunite.core.errors import Forbidden
+from reunite.core.errors import Forbidden, NotFound
+from reunite.core.ids import parse_id
 
 
 class AuditEventSerializer(serializers.ModelSerializer):
@@ -20,7 +21,7 @@ class AuditEventSerializer(serializers.ModelSerializer):
         model = AuditEvent
         fields = ["id", "at", "user", "user_id", "ip", "channel", "action", "object_type",
                   "object_id", "child_id", "operation_id", "changes", "detail", "outcome",
-                  "prev_hash", "hash"]
+                  "digest", "seq", "prev_hash", "hash"]
 
 
 class ChildViewSerializer(serializers.ModelSerializer):
@@ -82,8 +83,10 @@ class ChildViewsView(ApiView):
     @extend_schema(responses={200: ChildViewsResponse, **refusals(401, 403, 404)},
                    summary="Who saw this child's record, and when (auditors)")
     def get(self, request, child_id):
-        child_id = int(child_id)
         _require_auditor(request)
+        child_id = parse_id(child_id)
+        if child_id is None:
+            raise NotFound("unknown_child", "No child has that id.")
         views = search.child_views(request.user, child_id)
         log.audit_access("audit.child_views", request, child_id=child_id)
         return Response({

@@ -10,6 +10,7 @@ from reunite.access.scoping import audit_events_for
 from reunite.audit.log import VIEW_ACTIONS
 from reunite.audit.models import AuditEvent
 from reunite.core.errors import DomainError, NotFound
+from reunite.core.ids import parse_id
 
 FILTERS = ("child", "user", "action", "operation", "outcome", "since", "until")
 
@@ -32,9 +33,10 @@ def _moment(text: str, field: str, *, end_of_day: bool = False) -> dt.datetime:
 
 
 def _number(text: str, field: str) -> int:
-    if not text.isdigit():
+    number = parse_id(text)
+    if number is None:
         raise DomainError("invalid", f"'{text}' is not an id: give a number.", field)
-    return int(text)
+    return number
 
 
 def search_events(user, params) -> tuple[QuerySet[AuditEvent], dict]:
@@ -56,7 +58,7 @@ def search_events(user, params) -> tuple[QuerySet[AuditEvent], dict]:
         elif key == "operation":
             events = events.filter(operation_id=_number(raw, key))
         elif key == "user":
-            events = events.filter(actor_id=int(raw)) if raw.isdigit() else events.filter(
+            events = events.filter(actor_id=parse_id(raw)) if parse_id(raw) else events.filter(
                 actor_username=raw
             )
         elif key == "action":
@@ -76,10 +78,7 @@ def search_events(user, params) -> tuple[QuerySet[AuditEvent], dict]:
 def child_views(user, child_id) -> QuerySet[AuditEvent]:
     """Who looked at (or exported) this child's record, and when: newest first.
     Refuses a child outside the user's audit scope as 'not found'."""
-    try:
-        child_pk = int(child_id)
-    except (TypeError, ValueError):
-        child_pk = -1
+    child_pk = parse_id(child_id) or -1
     events = audit_events_for(user).filter(child_id=child_pk)
     if not _child_in_scope(user, child_pk):
         raise NotFound("unknown_child", f"No child you may audit has the id '{child_id}'.")

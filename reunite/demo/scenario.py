@@ -15,6 +15,7 @@ from zoneinfo import ZoneInfo
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
+from django.contrib.auth.models import Permission
 from django.contrib.auth.password_validation import validate_password
 from django.db import transaction
 
@@ -119,12 +120,19 @@ def ensure_users() -> dict:
                           language=language)
             candidate = User(username=username, **fields)
             validate_password(PASSWORD, candidate)
+            # The administrator manages accounts (staff, with the account models' permissions);
+            # it is not a superuser, which would see every child's restricted facts.
+            user = User.objects.create_user(username, "", PASSWORD,
+                                            is_staff=role == "administrator", **fields)
             if role == "administrator":
-                user = User.objects.create_superuser(username, "", PASSWORD, **fields)
-            else:
-                user = User.objects.create_user(username, "", PASSWORD, **fields)
+                user.user_permissions.set(Permission.objects.filter(
+                    content_type__app_label__in=ADMINISTRATOR_APPS))
         users[role] = user
     return users
+
+
+# What the administrator may manage in the admin site: accounts, agencies, lockouts, MFA devices.
+ADMINISTRATOR_APPS = ("accounts", "agencies", "axes", "otp_totp")
 
 
 def logins() -> list[dict]:

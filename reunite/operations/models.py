@@ -329,6 +329,10 @@ class Activity(models.Model):
     external_id = models.CharField(max_length=255, blank=True)
     # What the other system said, as it said it (a PFIF note's author, status, every element).
     data = models.JSONField(default=dict, blank=True)
+    # The restricted fact this text carries, if any (a note written from a screening, a foster-care
+    # placement, an investigation): its text is then shown only to roles with the need to know
+    # (reunite.access.policy.Restricted; kept as text so this app does not import access).
+    restricted = models.CharField(max_length=30, blank=True, default="")
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:

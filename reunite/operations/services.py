@@ -558,11 +558,20 @@ def open_investigation(
 @transaction.atomic
 def log_activity(
     target: Target, *, kind: str, summary: str, occurred_at=None, result: str = "",
-    source: str = "", user=None, agency: Agency | None = None,
+    source: str = "", user=None, agency: Agency | None = None, restricted: str = "",
 ) -> Activity:
-    """A lead, an action or a note on the child's timeline."""
+    """A lead, an action or a note on the child's timeline. `restricted` names the restricted
+    fact the text carries (e.g. `foster_care`): only roles with the need to know read it."""
+    from reunite.access.policy import Restricted
+
     if not (summary or "").strip():
         raise DomainError("required", "Say what happened.", "summary")
+    if restricted and restricted not in {r.value for r in Restricted}:
+        raise DomainError(
+            "invalid_restricted",
+            f"'{restricted}' is not restricted information: use one of "
+            + ", ".join(r.value for r in Restricted) + ".", "restricted",
+        )
     if occurred_at is not None and occurred_at > timezone.now():
         raise DomainError("invalid_date", "An activity cannot happen in the future.",
                           "occurred_at")
@@ -575,9 +584,10 @@ def log_activity(
         source=source,
         author=user,
         agency=agency or getattr(user, "agency", None),
+        restricted=restricted,
     )
     log.record(
         "activity.create", activity, child_id=target.child_id, operation_id=target.operation_id,
-        changes={"kind": activity.kind},
+        changes={"kind": activity.kind, "restricted": restricted},
     )
     return activity

@@ -154,7 +154,10 @@ def timeline(target: Target, user) -> list[Event]:
     """Leads, actions, notes, outcomes, services and screenings, newest first."""
     events = []
     for a in target.activities.all():
-        events.append(Event(a.occurred_at, "activity", a.get_kind_display(), _activity_text(a),
+        hidden = a.restricted and not may_see(user, Restricted(a.restricted))
+        events.append(Event(a.occurred_at, "activity", a.get_kind_display(),
+                            _("Restricted: shown only to roles with the need to know")
+                            if hidden else _activity_text(a),
                             _recorded_by(a.author, a.agency, a.data.get("author_name", "")),
                             f"result-{a.result}" if a.result else ""))
     for o in target.outcomes.all():

@@ -1,5 +1,6 @@
 from django.urls import path
 
+from reunite.core import converters  # noqa: F401  (registers <id:…>)
 from reunite.web.views import (
     actions,
     children,
@@ -21,13 +22,13 @@ urlpatterns = [
     path("ops/<str:op>/children/export.xlsx", children.export, {"fmt": "xlsx"},
          name="export_xlsx"),
     path("ops/<str:op>/intake/", intake.intake, name="intake"),
-    path("ops/<str:op>/intake/<int:pk>/", intake.batch, name="batch"),
-    path("ops/<str:op>/intake/<int:pk>/rejects.csv", intake.rejects, name="rejects"),
+    path("ops/<str:op>/intake/<id:pk>/", intake.batch, name="batch"),
+    path("ops/<str:op>/intake/<id:pk>/rejects.csv", intake.rejects, name="rejects"),
     path("ops/<str:op>/review/", review.review, name="review"),
     path("ops/<str:op>/report/", report.report, name="report"),
     path("ops/<str:op>/report.pdf", report.report_pdf, name="report_pdf"),
-    path("children/<int:pk>/", children.child, name="child"),
-    path("children/<int:pk>/split/", split.split, name="split"),
-    path("children/<int:pk>/<slug:name>/", actions.action, name="action"),
-    path("review/<int:pk>/decide/", review.decide, name="decide"),
+    path("children/<id:pk>/", children.child, name="child"),
+    path("children/<id:pk>/split/", split.split, name="split"),
+    path("children/<id:pk>/<slug:name>/", actions.action, name="action"),
+    path("review/<id:pk>/decide/", review.decide, name="decide"),
 ]

@@ -169,7 +169,9 @@ def test_one_user_per_role_signs_in_with_the_printed_password(demo, operation_):
         assert (user.role, user.agency.code) == (row["role"], row["agency"])
     assert sorted(u.role for u in users.values()) == sorted(r[1] for r in scenario.USERS)
     assert "es" in {u.language for u in users.values()}
-    assert users["administrator"].is_superuser
+    admin = users["administrator"]
+    assert admin.is_staff and not admin.is_superuser  # an administrator, not a break-glass account
+    assert admin.has_perm("accounts.change_user")
 
 
 def test_the_files_the_agencies_sent_are_kept(demo, operation_):

@@ -71,3 +71,29 @@ def sign_in(client, user, password=PASSWORD, *, device=None):
     if device is not None:
         response = client.post("/accounts/verify/", {"token": totp_now(device)})
     return response
+
+
+def reunite_cli(data_dir, *args, database_url=None, check=False, timeout=300):
+    """Run the installed `reunite` command on its own data directory (SQLite unless a database URL
+    is given), as an operator would."""
+    import os
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    env = {**os.environ, "REUNITE_DATA_DIR": str(data_dir), "REUNITE_MFA": "optional"}
+    env.pop("DJANGO_SETTINGS_MODULE", None)
+    env.pop("DATABASE_URL", None)
+    if database_url:
+        env["DATABASE_URL"] = database_url
+    reunite = Path(sys.executable).with_name("reunite")
+    return subprocess.run([str(reunite), *args], env=env, capture_output=True, text=True,
+                          timeout=timeout, check=check)
+
+
+@pytest.fixture(scope="session")
+def migrated_sqlite(tmp_path_factory):
+    """A data directory with an empty, migrated SQLite database (made once; copy it to use it)."""
+    data_dir = tmp_path_factory.mktemp("migrated") / "data"
+    reunite_cli(data_dir, "migrate", "-v0", check=True)
+    return data_dir

@@ -139,3 +139,71 @@ def test_an_empty_log_verifies():
     intact, text = _verify()
 
     assert intact, text
+
+
+def test_a_rolled_back_change_leaves_no_event_and_no_false_alarm():
+    first = log.record("test.before")
+    with pytest.raises(RuntimeError), transaction.atomic():
+        log.record("test.rolled_back")
+        raise RuntimeError("the change fails")
+    last = log.record("test.after")
+
+    intact, text = _verify()
+
+    assert intact, text
+    assert not AuditEvent.objects.filter(action="test.rolled_back").exists()
+    assert AuditEvent.objects.get(pk=last.pk).prev_hash == AuditEvent.objects.get(pk=first.pk).hash
+
+
+def test_events_of_a_transaction_are_chained_once_it_commits():
+    with transaction.atomic():
+        inside = [log.record("test.in_transaction") for _ in range(3)]
+        # Written with their digest, not yet in the chain: nobody else had to wait for them.
+        assert all(AuditEvent.objects.get(pk=e.pk).seq is None for e in inside)
+
+    log.seal()
+
+    sealed = AuditEvent.objects.filter(pk__in=[e.pk for e in inside]).order_by("seq")
+    assert [e.seq is not None for e in sealed] == [True, True, True]
+    assert _verify()[0]
+
+
+def test_events_not_yet_sealed_are_reported_as_waiting_not_as_tampering(monkeypatch):
+    _events(2)
+    monkeypatch.setattr(log, "seal", lambda **kwargs: 0)  # as if the sealer had not run yet
+    with transaction.atomic():
+        log.record("test.just_written")
+
+    intact, text = _verify()
+
+    assert intact, text
+    assert "1 events written moments ago are waiting" in text
+
+
+def test_editing_an_event_not_yet_sealed_is_caught(monkeypatch):
+    monkeypatch.setattr(log, "seal", lambda **kwargs: 0)
+    with transaction.atomic():
+        event = log.record("test.just_written", detail="as written")
+    _raw("UPDATE audit_auditevent SET detail = %s WHERE id = %s", ["rewritten", event.pk])
+
+    intact, text = _verify()
+
+    assert not intact
+    assert f"event {event.pk} was altered" in text
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="the trigger is PostgreSQL's")
+def test_postgresql_lets_through_the_seal_and_nothing_else():
+    with transaction.atomic():
+        event = log.record("test.unsealed")
+    with pytest.raises(DatabaseError, match="append-only"), transaction.atomic():
+        with connection.cursor() as cursor:  # content changed along with a seal
+            cursor.execute("UPDATE audit_auditevent SET detail = 'x', seq = 999999, "
+                           "hash = 'h' WHERE id = %s", [event.pk])
+
+    log.seal()
+
+    with pytest.raises(DatabaseError, match="append-only"), transaction.atomic():
+        with connection.cursor() as cursor:  # a second seal
+            cursor.execute("UPDATE audit_auditevent SET seq = 999999 WHERE id = %s", [event.pk])
+    assert _verify()[0]

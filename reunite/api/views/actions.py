@@ -139,6 +139,7 @@ class ActivitiesView(TargetActionView):
             target, kind=data["kind"], summary=data["summary"],
             occurred_at=data.get("occurred_at"), result=data.get("result", ""),
             source=data.get("source", ""), user=request.user,
+            restricted=data.get("restricted", ""),
         )
         return created(ActivitySerializer, activity, request)
 

@@ -5,10 +5,10 @@ from django.contrib.auth import authenticate
 from django.contrib.auth.signals import user_logged_in, user_login_failed
 from django_otp.plugins.otp_totp.models import TOTPDevice
 from drf_spectacular.utils import extend_schema
-from rest_framework.authtoken.models import Token
 from rest_framework.permissions import AllowAny
 from rest_framework.response import Response
 
+from reunite.accounts.services import issue_token
 from reunite.api.base import ApiView, refusals
 from reunite.api.errors import Unauthorized
 from reunite.api.inputs import TokenRequest, TokenResponse
@@ -44,7 +44,8 @@ class TokenView(ApiView):
                 "invalid_credentials", "The username or password is not right.",
             ))
         self._check_second_factor(http_request, user, data.get("otp", ""))
-        token, _ = Token.objects.get_or_create(user=user)
+        # A new token if theirs expired, or if they ask to rotate it (the old one stops at once).
+        token = issue_token(user, rotate=data.get("rotate", False))
         user_logged_in.send(sender=user.__class__, request=http_request, user=user)
         log.record("auth.token", user, changes={"username": username},
                    actor=actor_for_user(user, client_ip(http_request), "api"))

@@ -13,6 +13,7 @@ from reunite.audit import log
 from reunite.children.models import MatchReview, SourceRecord
 from reunite.children.services import decide_review
 from reunite.core.errors import NotFound
+from reunite.core.ids import parse_id
 
 
 def _reviews():
@@ -45,7 +46,7 @@ class ReviewDecisionView(ApiView):
         require(request.user, Cap.REVIEW_MATCHES)
         review = MatchReview.objects.filter(
             operation__in=operations_for(request.user).values("pk"),
-            pk=int(review_id) if str(review_id).isdigit() else -1,
+            pk=parse_id(review_id) or -1,
         ).first()
         if review is None:
             raise NotFound(

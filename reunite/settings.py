@@ -51,6 +51,8 @@ INSTALLED_APPS = [
     "django_otp",
     "django_otp.plugins.otp_totp",
     "axes",
+    "django_tasks",
+    "django_tasks_db",
     "reunite.core",
     "reunite.audit",
     "reunite.accounts",
@@ -158,6 +160,12 @@ FILE_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024
 DATA_UPLOAD_MAX_NUMBER_FILES = 10
 DATA_UPLOAD_MAX_NUMBER_FIELDS = 2000
 REUNITE_MAX_UPLOAD_BYTES = env_int("REUNITE_MAX_UPLOAD_BYTES", 25 * 1024 * 1024)
+
+# Background jobs (large imports) queue in the database itself: the embedded SQLite default needs
+# no extra server, and PostgreSQL gets the same queue. `reunite worker` runs them.
+TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": ["default"]}}
+# A file with more rows than this is imported by a background job rather than in the request.
+REUNITE_INTAKE_BACKGROUND_ROWS = env_int("REUNITE_INTAKE_BACKGROUND_ROWS", 2000)
 # PFIF record ids are "domain/local-id": the domain names the repository that issued them.
 REUNITE_PFIF_DOMAIN = env_str("REUNITE_PFIF_DOMAIN", "reunite.local")
 

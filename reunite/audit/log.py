@@ -71,6 +71,42 @@ def record(
     return event
 
 
+def record_many(
+    action: str, entries: list[tuple[models.Model, dict]], *, operation_id: int | None = None,
+    actor: Actor | None = None,
+) -> int:
+    """`record(action, obj, child_id=..., operation_id=..., changes=...)` for each
+    (obj, {"child_id": ..., "changes": ...}) in order, under one lock of the chain head: a
+    100,000-row import writes its events in seconds rather than minutes. Same events, same chain.
+    """
+    if not entries:
+        return 0
+    actor = actor or current_actor()
+    ip = AuditEvent._meta.get_field("ip").to_python(actor.ip) if actor.ip else None
+    with transaction.atomic():
+        head, _ = AuditChainHead.objects.select_for_update().get_or_create(pk=1)
+        last_id, last_hash = head.last_id, head.last_hash
+        events = []
+        for obj, extra in entries:
+            event = AuditEvent(
+                pk=last_id + 1, at=timezone.now(), actor_id=actor.user_id,
+                actor_username=actor.username[:150], ip=ip, channel=actor.channel,
+                action=action, object_type=obj._meta.label_lower, object_id=str(obj.pk),
+                child_id=extra.get("child_id"), operation_id=operation_id,
+                changes=_jsonable(extra.get("changes") or {}), detail="",
+                outcome=AuditEvent.Outcome.SUCCESS, prev_hash=last_hash,
+            )
+            event.hash = event.compute_hash()
+            last_id, last_hash = event.pk, event.hash
+            events.append(event)
+        # The manager refuses bulk_create to everyone else; here the ids and hashes are computed
+        # under the head's lock exactly as record() computes them, and the rows only inserted.
+        models.QuerySet(model=AuditEvent).bulk_create(events, batch_size=1000)
+        head.last_id, head.last_hash = last_id, last_hash
+        head.save(update_fields=["last_id", "last_hash"])
+    return len(events)
+
+
 def _actor_of(who) -> Actor | None:
     """A request (page or API) or a user, as the actor of an access event."""
     if who is None:

@@ -1,0 +1,145 @@
+"""Writing an import's rows: in bulk, in the caller's transaction, with the per-row rules.
+
+`run_intake` decides which child each row belongs to; this module stores the outcome. It does
+what storing the rows one by one did (fill the child's blanks, attach NCIC entries and local
+cases, keep the source record, put the child on the list, refresh the search names), with one
+query per thousand rows instead of ten per row: 100,000 rows in seconds, not minutes.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Iterator
+
+from reunite.agencies.models import Agency
+from reunite.children.models import Child, LocalCase, NCICEntry, SourceRecord
+from reunite.children.services import fill_from_record, identifiers_for, refresh_search_texts
+from reunite.operations.services import put_all_on_list
+
+CHUNK = 900  # ids per `__in` query: under SQLite's variable limit on every version
+
+
+def chunked(values: list, size: int = CHUNK) -> Iterator[list]:
+    for start in range(0, len(values), size):
+        yield values[start:start + size]
+
+
+def live_children(children: Iterable[Child]) -> dict[int, Child]:
+    """Child id → the child that now holds its records (merges followed), one object per
+    child, so that every row filling the same child's blanks fills the same object."""
+    wanted = {child.pk: child for child in children}
+    loaded = dict(wanted)
+
+    def missing() -> set[int]:
+        return {c.merged_into_id for c in loaded.values()
+                if c.merged_into_id and c.merged_into_id not in loaded}
+
+    frontier = missing()
+    while frontier:
+        for ids in chunked(sorted(frontier)):
+            loaded.update(Child.objects.in_bulk(ids))
+        frontier = missing()
+
+    def follow(child: Child) -> Child:
+        while child.merged_into_id:
+            child = loaded[child.merged_into_id]
+        return child
+
+    return {pk: follow(child) for pk, child in wanted.items()}
+
+
+def store_rows(batch, operation, agency: Agency, rows: list, *, received_on=None,
+               progress=None) -> None:
+    """Store every row of `batch` whose child is decided (row.child: a saved child, possibly
+    merged since, or a new unsaved one); count new, matched and unchanged rows on `batch`."""
+    total = len(rows)
+    report = progress or (lambda stage, done, count: None)
+    known = live_children(row.child for row in rows if row.child.pk is not None)
+    for row in rows:
+        if row.child.pk is not None:
+            row.child = known[row.child.pk]
+    new_children: dict[int, Child] = {}
+    changed: dict[int, tuple[Child, set[str]]] = {}
+    for row in rows:
+        child = row.child
+        if child.pk is None:
+            new_children.setdefault(id(child), child)
+        if row.known_source is not None:
+            continue
+        fields = fill_from_record(child, row.record)
+        if fields and child.pk is not None:
+            changed.setdefault(child.pk, (child, set()))[1].update(fields)
+    created = list(new_children.values())
+    Child.objects.bulk_create(created, batch_size=1000)
+    for child, fields in changed.values():
+        child.save(update_fields=sorted(fields))
+    report("store", total // 4, total)
+
+    _attach_identifiers(rows, agency)
+    records = []
+    for row in rows:
+        if row.known_source is not None:
+            batch.unchanged += 1
+            continue
+        records.append(SourceRecord(
+            child=row.child, agency=agency, batch=batch, file_name=batch.file_name,
+            row_number=row.number, record_id=row.record["record_id"], data=row.raw,
+            fields=row.record, content_hash=row.content_hash, matched_by=row.matched_by,
+            match_probability=row.probability,
+        ))
+        if row.matched_by == SourceRecord.MatchedBy.NEW:
+            batch.new_children += 1
+        else:
+            batch.matched += 1
+    SourceRecord.objects.bulk_create(records, batch_size=1000)
+    report("store", total // 2, total)
+
+    touched: dict[int, Child] = {}
+    for row in rows:
+        touched.setdefault(row.child.pk, row.child)
+    put_all_on_list(operation, list(touched.values()), added_on=received_on)
+    report("store", total * 3 // 4, total)
+    _refresh_search(touched, {id(child) for child in created}, rows)
+    report("store", total, total)
+
+
+def _attach_identifiers(rows: list, agency: Agency) -> None:
+    """The NCIC entries and local cases the rows name, where none is known yet (the first row
+    naming one creates it, as storing row by row did)."""
+    agencies = {a.code: a for a in Agency.objects.all()}
+    wanted = [(row, *identifiers_for(row.child, row.record, agency, agencies=agencies))
+              for row in rows if row.known_source is None]
+    nics = sorted({entry.nic for _row, entry, _case in wanted if entry is not None})
+    have_nics: set[str] = set()
+    for chunk in chunked(nics):
+        have_nics.update(NCICEntry.objects.filter(nic__in=chunk).values_list("nic", flat=True))
+    numbers = sorted({case.case_number for _row, _entry, case in wanted if case is not None})
+    have_cases: set[tuple[int, str]] = set()
+    for chunk in chunked(numbers):
+        have_cases.update(LocalCase.objects.filter(case_number__in=chunk)
+                          .values_list("agency_id", "case_number"))
+    entries, cases = [], []
+    for _row, entry, case in wanted:
+        if entry is not None and entry.nic not in have_nics:
+            have_nics.add(entry.nic)
+            entries.append(entry)
+        if case is not None and (case.agency_id, case.case_number) not in have_cases:
+            have_cases.add((case.agency_id, case.case_number))
+            cases.append(case)
+    NCICEntry.objects.bulk_create(entries, batch_size=1000)
+    LocalCase.objects.bulk_create(cases, batch_size=1000)
+
+
+def _refresh_search(touched: dict[int, Child], created_ids: set[int], rows: list) -> None:
+    """Every name each touched child is known by: a new child's records are all in this file;
+    a known child's are read back from the database."""
+    records: dict[int, list[dict]] = {}
+    for row in rows:
+        if id(row.child) in created_ids:
+            records.setdefault(row.child.pk, []).append(row.record)
+    known_ids = [pk for pk, child in touched.items() if id(child) not in created_ids]
+    for chunk in chunked(known_ids):
+        for child_id, fields in SourceRecord.objects.filter(child_id__in=chunk).values_list(
+            "child_id", "fields"
+        ):
+            records.setdefault(child_id, []).append(fields)
+    refresh_search_texts(list(touched.values()), records)

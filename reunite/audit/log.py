@@ -13,6 +13,7 @@ from django.utils import timezone
 
 from reunite.audit.context import Actor, actor_for_request, actor_for_user, current_actor
 from reunite.audit.models import AuditChainHead, AuditEvent
+from reunite.core.bulk import insert_rows
 
 GENESIS = "0" * 64
 
@@ -101,7 +102,7 @@ def record_many(
             events.append(event)
         # The manager refuses bulk_create to everyone else; here the ids and hashes are computed
         # under the head's lock exactly as record() computes them, and the rows only inserted.
-        models.QuerySet(model=AuditEvent).bulk_create(events, batch_size=1000)
+        insert_rows(AuditEvent, events)
         head.last_id, head.last_hash = last_id, last_hash
         head.save(update_fields=["last_id", "last_hash"])
     return len(events)

@@ -11,8 +11,10 @@ from __future__ import annotations
 from collections.abc import Iterable, Iterator
 
 from reunite.agencies.models import Agency
-from reunite.children.models import Child, LocalCase, NCICEntry, SourceRecord
+from reunite.children.models import Child, ChildName, LocalCase, NCICEntry, SourceRecord
+from reunite.children.search import search_text_for
 from reunite.children.services import fill_from_record, identifiers_for, refresh_search_texts
+from reunite.core.bulk import insert_rows
 from reunite.operations.services import put_all_on_list
 
 CHUNK = 900  # ids per `__in` query: under SQLite's variable limit on every version
@@ -69,7 +71,15 @@ def store_rows(batch, operation, agency: Agency, rows: list, *, received_on=None
         if fields and child.pk is not None:
             changed.setdefault(child.pk, (child, set()))[1].update(fields)
     created = list(new_children.values())
-    Child.objects.bulk_create(created, batch_size=1000)
+    new_records: dict[int, list[dict]] = {}
+    for row in rows:
+        if row.child.pk is None:
+            new_records.setdefault(id(row.child), []).append(row.record)
+    for child in created:  # a new child's records are all in this file
+        child.search_text = search_text_for(child, new_records[id(child)])
+    insert_rows(Child, created, with_ids=True)
+    insert_rows(ChildName, [ChildName(child_id=child.pk, name=word[:100]) for child in created
+                            for word in set(child.search_text.split())])
     for child, fields in changed.values():
         child.save(update_fields=sorted(fields))
     report("store", total // 4, total)
@@ -90,7 +100,7 @@ def store_rows(batch, operation, agency: Agency, rows: list, *, received_on=None
             batch.new_children += 1
         else:
             batch.matched += 1
-    SourceRecord.objects.bulk_create(records, batch_size=1000)
+    insert_rows(SourceRecord, records)
     report("store", total // 2, total)
 
     touched: dict[int, Child] = {}
@@ -98,7 +108,8 @@ def store_rows(batch, operation, agency: Agency, rows: list, *, received_on=None
         touched.setdefault(row.child.pk, row.child)
     put_all_on_list(operation, list(touched.values()), added_on=received_on)
     report("store", total * 3 // 4, total)
-    _refresh_search(touched, {id(child) for child in created}, rows)
+    created_ids = {id(child) for child in created}
+    _refresh_search([child for child in touched.values() if id(child) not in created_ids])
     report("store", total, total)
 
 
@@ -129,17 +140,12 @@ def _attach_identifiers(rows: list, agency: Agency) -> None:
     LocalCase.objects.bulk_create(cases, batch_size=1000)
 
 
-def _refresh_search(touched: dict[int, Child], created_ids: set[int], rows: list) -> None:
-    """Every name each touched child is known by: a new child's records are all in this file;
-    a known child's are read back from the database."""
+def _refresh_search(children: list[Child]) -> None:
+    """Every name each known child touched is known by (its new records included)."""
     records: dict[int, list[dict]] = {}
-    for row in rows:
-        if id(row.child) in created_ids:
-            records.setdefault(row.child.pk, []).append(row.record)
-    known_ids = [pk for pk, child in touched.items() if id(child) not in created_ids]
-    for chunk in chunked(known_ids):
+    for chunk in chunked([child.pk for child in children]):
         for child_id, fields in SourceRecord.objects.filter(child_id__in=chunk).values_list(
             "child_id", "fields"
         ):
             records.setdefault(child_id, []).append(fields)
-    refresh_search_texts(list(touched.values()), records)
+    refresh_search_texts(children, records)

@@ -16,7 +16,7 @@ from reunite.api.views.actions import (
 )
 from reunite.api.views.agencies import AgenciesView
 from reunite.api.views.auth import TokenView
-from reunite.api.views.files import ExportView, IntakeView
+from reunite.api.views.files import ExportView, IntakeJobRetryView, IntakeJobView, IntakeView
 from reunite.api.views.operations import OperationsView, OperationView
 from reunite.api.views.reports import ReportView
 from reunite.api.views.review import ReviewDecisionView, ReviewQueueView
@@ -56,6 +56,8 @@ urlpatterns = [
     route(f"{TARGET}/activities", ActivitiesView.as_view(), "activities"),
     route(f"{TARGET}/assign", AssignView.as_view(), "assign"),
     route(r"review/(?P<review_id>[^/]+)", ReviewDecisionView.as_view(), "review-decision"),
+    route(r"intake-jobs/(?P<job_id>[^/]+)", IntakeJobView.as_view(), "intake-job"),
+    route(r"intake-jobs/(?P<job_id>[^/]+)/retry", IntakeJobRetryView.as_view(), "intake-job-retry"),
     # Other apps' endpoints under /api/v1/ go here, before the catch-all below.
     re_path(r"^audit/", include("reunite.audit.api_urls")),  # the auditors' API (issue 4)
     # Anything else under /api/v1/ is a JSON 404, never an HTML page.

@@ -11,6 +11,7 @@ urlpatterns = [
     path("ops/<str:op>/children/export.csv", children.export, name="export"),
     path("ops/<str:op>/intake/", intake.intake, name="intake"),
     path("ops/<str:op>/intake/<int:pk>/", intake.batch, name="batch"),
+    path("ops/<str:op>/intake/jobs/<int:pk>/", intake.intake_job, name="intake_job"),
     path("ops/<str:op>/intake/<int:pk>/rejects.csv", intake.rejects, name="rejects"),
     path("ops/<str:op>/review/", review.review, name="review"),
     path("ops/<str:op>/report/", report.report, name="report"),

@@ -1,8 +1,10 @@
 """Bringing an agency's list in: upload, see what happened to every row, fetch the rejects.
 
 Files of an operation's size import in a few seconds, so the upload is one request (htmx shows
-the work in progress). The file is kept beside the data when rows were rejected, so the rejected
-rows can be given back exactly as sent, each with its reason, to fix and re-send.
+the work in progress); a file of more than REUNITE_INTAKE_BACKGROUND_ROWS rows is queued for
+`reunite worker` instead, and the page follows its progress (htmx polling). The file is kept
+beside the data when rows were rejected, so the rejected rows can be given back exactly as sent,
+each with its reason, to fix and re-send.
 """
 
 import csv
@@ -20,7 +22,8 @@ from reunite.agencies.services import get_agency
 from reunite.audit import log
 from reunite.core.errors import DomainError
 from reunite.core.uploads import check_upload
-from reunite.intake.models import ImportBatch
+from reunite.intake.jobs import goes_to_background, progress_of, queue_intake, refresh_abandoned
+from reunite.intake.models import ImportBatch, IntakeJob
 from reunite.intake.readers import read_rows
 from reunite.intake.services import run_intake
 from reunite.web.access import page
@@ -30,15 +33,22 @@ RECENT_BATCHES = 10
 REJECT_COLUMNS = ["reject_row", "reject_field", "reject_reason"]
 
 
-def _kept_file(batch: ImportBatch) -> str:
+def _kept_file(batch: ImportBatch | IntakeJob) -> str:
     suffix = {"xlsx": ".xlsx", "pfif": ".xml"}.get(batch.format, ".csv")
     return f"intake/{batch.operation_id}/{batch.file_sha256}{suffix}"
 
 
-def _keep_for_rejects(batch: ImportBatch, data: bytes) -> None:
+def _keep_for_rejects(batch: ImportBatch | IntakeJob, data: bytes) -> None:
+    """Keep the file for its rejected rows (a job's rows are not checked yet: keep it)."""
     name = _kept_file(batch)
-    if batch.rejected and not default_storage.exists(name):
+    if (isinstance(batch, IntakeJob) or batch.rejected) and not default_storage.exists(name):
         default_storage.save(name, ContentFile(data))
+
+
+def _running_jobs(operation):
+    return [refresh_abandoned(job) for job in IntakeJob.objects.filter(
+        operation=operation, status__in=[IntakeJob.Status.QUEUED, IntakeJob.Status.RUNNING]
+    ).select_related("agency")]
 
 
 def _batch_with_rejects(operation, batch: ImportBatch) -> ImportBatch | None:
@@ -54,7 +64,7 @@ def intake(request, op):
     operation = get_operation_for(request.user, op)
     form = IntakeForm(request.POST or None, request.FILES or None, operation=operation,
                       user=request.user)
-    result = stored = None
+    result = stored = job = None
     status = 200
     if request.method == "POST":
         if form.is_valid():
@@ -62,29 +72,63 @@ def intake(request, op):
             try:
                 kind = check_upload(upload)
                 data = upload.read()
-                result = run_intake(
-                    operation, get_agency(form.cleaned_data["agency"], "agency"), data,
-                    file_name=Path(upload.name).name,
-                    fmt=form.cleaned_data["format"] or ("pfif" if kind == "xml" else kind),
-                    user=request.user,
-                )
+                agency = get_agency(form.cleaned_data["agency"], "agency")
+                fmt = form.cleaned_data["format"] or ("pfif" if kind == "xml" else kind)
+                name = Path(upload.name).name
+                if goes_to_background(data, name, fmt):
+                    job = queue_intake(operation, agency, data, file_name=name, fmt=fmt,
+                                       user=request.user)
+                else:
+                    result = run_intake(operation, agency, data, file_name=name, fmt=fmt,
+                                        user=request.user)
             except DomainError as error:
                 add_domain_error(form, error)
             else:
-                stored = _batch_with_rejects(operation, result)
-                if stored is not None:
-                    _keep_for_rejects(stored, data)
-        if result is None:
+                stored = _batch_with_rejects(operation, result) if result else None
+                if stored is not None or job is not None:
+                    _keep_for_rejects(stored or job, data)
+        if result is None and job is None:
             status = 200 if request.htmx else 422
     context = {
         "operation": operation, "nav": "intake", "form": form, "result": result,
-        "stored": stored,
+        "stored": stored, "job": _job_context(job) if job else None,
+        "jobs": [_job_context(j) for j in _running_jobs(operation) if not job or j.pk != job.pk],
         "batches": ImportBatch.objects.filter(operation=operation)
         .select_related("agency", "created_by")[:RECENT_BATCHES],
     }
     if request.htmx:
         return render(request, "web/partials/intake_result.html", context, status=status)
     return render(request, "web/intake.html", context, status=status)
+
+
+def _job_context(job: IntakeJob) -> dict:
+    progress = progress_of(job)
+    return {"job": job, "percent": round(progress["fraction"] * 100), "stage": progress["stage"],
+            "finished": job.status in (IntakeJob.Status.DONE, IntakeJob.Status.FAILED)}
+
+
+@page(Cap.INTAKE)
+def intake_job(request, op, pk):
+    """A background import's progress (polled by the page until it ends), then its result."""
+    operation = get_operation_for(request.user, op)
+    found = IntakeJob.objects.select_related("agency", "batch").filter(
+        operation=operation, pk=pk).first()
+    if found is None:
+        raise Http404("unknown job")
+    found = refresh_abandoned(found)
+    result = stored = None
+    if found.status == IntakeJob.Status.DONE:
+        stored = found.batch or ImportBatch.objects.filter(
+            operation=operation, file_sha256=found.file_sha256,
+            status=ImportBatch.Status.DONE).order_by("pk").first()
+        result = found.batch or ImportBatch(
+            operation=operation, file_name=found.file_name, **{
+                key: (found.result or {}).get(key, 0)
+                for key in ("rows", "new_children", "matched", "review", "unchanged")},
+            rejected=(found.result or {}).get("rejected", []))
+    return render(request, "web/partials/intake_job.html", {
+        "operation": operation, "job": _job_context(found), "result": result, "stored": stored,
+    })
 
 
 @page(Cap.INTAKE)

@@ -14,7 +14,6 @@ from reunite.intake.jobs import intake_summary, job_json, queue_intake, run_job
 from reunite.intake.models import ImportBatch, IntakeJob
 from reunite.intake.services import run_intake
 from reunite.operations.models import Target
-from tests.api.conftest import api, other_operation  # noqa: F401  (the API's fixtures)
 from tests.conftest import write_csv
 
 HEADER = ["record_id", "first_name", "last_name", "second_last_name", "sex", "dob", "ncic_nic",

@@ -91,3 +91,21 @@ class IntakeJob(models.Model):
 
     def __str__(self) -> str:
         return f"job {self.pk}: {self.file_name} ({self.status})"
+
+
+class LinkageKey(models.Model):
+    """A blocking key of a known source record (reunite.linkage.blocking): an import loads only
+    the known records sharing a key with one of its rows. Key 0 marks a record as indexed."""
+
+    INDEXED = 0
+
+    source_record = models.ForeignKey(
+        "children.SourceRecord", on_delete=models.CASCADE, related_name="+"
+    )
+    key = models.BigIntegerField(db_index=True)
+
+
+class LinkageKeyIndex(models.Model):
+    """One row: the fingerprint of the rules and normalisation the stored keys were made with."""
+
+    fingerprint = models.CharField(max_length=64)

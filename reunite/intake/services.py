@@ -266,12 +266,21 @@ def run_intake(
         batch.review = _queue_reviews(operation, plan, reviews)
         batch.status = ImportBatch.Status.DONE
         batch.save()
+        if batch.new_children or batch.matched:
+            transaction.on_commit(_index_keys_later)
         log.record(
             "intake.import", batch, operation_id=operation.pk,
             changes={"file": file_name, "agency": agency.code, **batch.summary(),
                      "rejected": len(rejected)},
         )
     return batch
+
+
+def _index_keys_later() -> None:
+    """The new records' blocking keys are stored by a background task, not in the import."""
+    from reunite.intake.tasks import index_linkage_keys
+
+    index_linkage_keys.enqueue()
 
 
 def _queue_reviews(operation: Operation, plan: dict, reviews) -> int:

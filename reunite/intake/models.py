@@ -104,8 +104,14 @@ class LinkageKey(models.Model):
     )
     key = models.BigIntegerField(db_index=True)
 
+    def __str__(self) -> str:
+        return f"{self.source_record_id}: {self.key}"
+
 
 class LinkageKeyIndex(models.Model):
     """One row: the fingerprint of the rules and normalisation the stored keys were made with."""
 
     fingerprint = models.CharField(max_length=64)
+
+    def __str__(self) -> str:
+        return f"blocking keys made with {self.fingerprint}"

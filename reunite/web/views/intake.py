@@ -15,6 +15,7 @@ from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
 from django.http import Http404, HttpResponse
 from django.shortcuts import render
+from django.utils.translation import gettext_lazy as _
 
 from reunite.access.policy import Cap
 from reunite.access.scoping import get_operation_for
@@ -101,9 +102,17 @@ def intake(request, op):
     return render(request, "web/intake.html", context, status=status)
 
 
+# The import's steps as a user would name them (reunite.intake.jobs.STAGES).
+STAGE_LABELS = {"rules": _("checking identifiers"), "normalise": _("comparing with known children"),
+                "score (link)": _("comparing with known children"),
+                "score (dedupe)": _("comparing the rows with each other"),
+                "done": _("comparing the rows with each other"), "store": _("writing")}
+
+
 def _job_context(job: IntakeJob) -> dict:
     progress = progress_of(job)
-    return {"job": job, "percent": round(progress["fraction"] * 100), "stage": progress["stage"],
+    stage = STAGE_LABELS.get(progress["stage"], _("starting"))
+    return {"job": job, "percent": round(progress["fraction"] * 100), "stage": stage,
             "finished": job.status in (IntakeJob.Status.DONE, IntakeJob.Status.FAILED)}
 
 

@@ -34,6 +34,7 @@ MARKDOWN = ROOT / "BENCHMARKS.md"
 START, END = "<!-- intake:start -->", "<!-- intake:end -->"
 TARGET_SECONDS, TARGET_MB, TARGET_ONE_ROW, TARGET_P95_MS = 60, 1024, 2.0, 1000
 REUNITE = [sys.executable, "-c", "from reunite.cli import main; main()"]
+CPU_SECONDS: dict[tuple, float] = {}
 
 
 def environment(folder: Path, database_url: str | None) -> dict:
@@ -62,12 +63,14 @@ def write_file(path: Path, rows: int, *, seed: int, prefix: str) -> None:
 
 
 def timed_process(args: list[str], env: dict) -> tuple[float, float, str]:
-    """Run a command; its wall seconds, its own peak RSS in MB, and its stdout."""
+    """Run a command; its wall seconds, its own peak RSS in MB, and its stdout. The CPU seconds
+    it used are added to CPU_SECONDS[args] (a busy machine inflates wall time, not CPU time)."""
     started = time.perf_counter()
     with tempfile.TemporaryFile() as out:
         process = subprocess.Popen(args, env=env, stdout=out, stderr=subprocess.DEVNULL)
         _pid, status, usage = os.wait4(process.pid, 0)
         seconds = time.perf_counter() - started
+        CPU_SECONDS[tuple(args)] = round(usage.ru_utime + usage.ru_stime, 1)
         process.returncode = os.waitstatus_to_exitcode(status)
         out.seek(0)
         text = out.read().decode()
@@ -91,7 +94,7 @@ User.objects.create_user(username="coordinator", password="x" * 16, role="coordi
 """], env=env, check=True)
 
 
-def one_row_in_process(env: dict, path: Path) -> float:
+def one_row_in_process(env: dict, path: Path) -> tuple[float, float]:
     """run_intake of a one-row file in a warm process (the model compiled once already)."""
     os.environ.update({k: env[k] for k in ("REUNITE_DATA_DIR", "DATABASE_URL", "REUNITE_MFA",
                                            "DJANGO_SETTINGS_MODULE", "DEBUG", "ALLOWED_HOSTS")})
@@ -106,10 +109,10 @@ def one_row_in_process(env: dict, path: Path) -> float:
     compiled_model("duckdb")
     operation, agency = Operation.objects.get(slug="operation-bench"), Agency.objects.get(
         code="APD")
-    started = time.perf_counter()
+    started, cpu = time.perf_counter(), time.process_time()
     batch = run_intake(operation, agency, path.read_bytes(), file_name=path.name)
     assert batch.rows == 1, batch.summary()
-    return time.perf_counter() - started
+    return time.perf_counter() - started, time.process_time() - cpu
 
 
 def api_during_import(env: dict, path: Path, folder: Path) -> dict:
@@ -146,8 +149,11 @@ def api_during_import(env: dict, path: Path, folder: Path) -> dict:
                 statuses[str(code)] = statuses.get(str(code), 0) + 1
                 errors += code != 200
             time.sleep(0.2)
-            if IntakeJob.objects.filter(pk=job.pk, status__in=["done", "failed"]).exists():
-                break
+            try:
+                if IntakeJob.objects.filter(pk=job.pk, status__in=["done", "failed"]).exists():
+                    break
+            except Exception:  # the database locked by the import: ask again
+                continue
     finally:
         worker.terminate()
         worker.wait()
@@ -172,18 +178,21 @@ def write_outputs(section: dict) -> None:
     lines = [
         START, "",
         f"{section['rows']:,}-row CSV of new children, {section['database']}, {section['cores']} "
-        f"cores (load average {section['load']} when measured). Peak memory is the importing "
-        "process's own maximum RSS.", "",
+        f"cores (load average {section['load']} when measured: wall times on a shared machine "
+        "grow with its load, CPU times do not). Peak memory is the importing process's own "
+        "maximum RSS.", "",
         "| measurement | result | target | met |", "|---|---|---|---|",
-        f"| `reunite intake` of {section['rows']:,} rows: time | {big['seconds']} s | "
+        f"| `reunite intake` of {section['rows']:,} rows: time | {big['seconds']} s "
+        f"(CPU {big['cpu_seconds']} s) | "
         f"≤ {TARGET_SECONDS} s | {ok(big['seconds'] <= TARGET_SECONDS)} |",
         f"| … peak memory | {big['peak_mb']} MB | ≤ {TARGET_MB} MB | "
         f"{ok(big['peak_mb'] <= TARGET_MB)} |",
         f"| one-row import, {one['known']:,} children known: run_intake in a warm process | "
-        f"{one['in_process_seconds']} s | ≤ {TARGET_ONE_ROW} s | "
+        f"{one['in_process_seconds']} s (CPU {one['in_process_cpu_seconds']} s) | "
+        f"≤ {TARGET_ONE_ROW} s | "
         f"{ok(one['in_process_seconds'] <= TARGET_ONE_ROW)} |",
-        f"| … the same by `reunite intake` (process start included) | {one['cli_seconds']} s, "
-        f"{one['cli_peak_mb']} MB | | |",
+        f"| … the same by `reunite intake` (process start included) | {one['cli_seconds']} s "
+        f"(CPU {one['cli_cpu_seconds']} s), {one['cli_peak_mb']} MB | | |",
         f"| API reads during a {section['rows']:,}-row import in the worker: p95 | "
         f"{api['p95_ms']} ms (p50 {api['p50_ms']}, max {api['max_ms']}) | ≤ {TARGET_P95_MS} ms "
         f"| {ok(api['p95_ms'] <= TARGET_P95_MS)} |",
@@ -193,7 +202,8 @@ def write_outputs(section: dict) -> None:
         "| |",
         f"| after the {section['rows']:,}-row import: the worker storing its records' blocking "
         f"keys (once; imports meanwhile compare with every record) | "
-        f"{big['keys_index_seconds']} s, {big['keys_index_peak_mb']} MB | | |",
+        f"{big['keys_index_seconds']} s (CPU {big['keys_index_cpu_seconds']} s), "
+        f"{big['keys_index_peak_mb']} MB | | |",
         "", END,
     ]
     block = "\n".join(lines)
@@ -227,6 +237,7 @@ def main() -> int:
             [*REUNITE, "intake", "operation-bench", str(big), "--source", "LCPD", "--json"], env)
         summary = json.loads(out.strip().splitlines()[-1])
         big_result = {"seconds": round(seconds, 1), "peak_mb": round(peak),
+                      "cpu_seconds": CPU_SECONDS.popitem()[1],
                       "summary": {k: v if k != "rejected" else len(v)
                                   for k, v in summary.items()}}
         print(f"  {big_result}", file=sys.stderr, flush=True)
@@ -234,14 +245,18 @@ def main() -> int:
         index_seconds, index_peak, _ = timed_process(
             [*REUNITE, "worker", "--batch", "--no-startup-delay", "-v0"], env)
         big_result.update(keys_index_seconds=round(index_seconds, 1),
-                          keys_index_peak_mb=round(index_peak))
+                          keys_index_peak_mb=round(index_peak),
+                          keys_index_cpu_seconds=CPU_SECONDS.popitem()[1])
         cli_seconds, cli_peak, _ = timed_process(
             [*REUNITE, "intake", "operation-bench", str(one), "--source", "SPPD", "--json"],
             env)
+        cli_cpu = CPU_SECONDS.popitem()[1]
         write_file(one, 1, seed=4, prefix="B")
-        in_process = one_row_in_process(env, one)
+        in_process, in_process_cpu = one_row_in_process(env, one)
         one_result = {"known": rows, "in_process_seconds": round(in_process, 2),
-                      "cli_seconds": round(cli_seconds, 2), "cli_peak_mb": round(cli_peak)}
+                      "in_process_cpu_seconds": round(in_process_cpu, 2),
+                      "cli_seconds": round(cli_seconds, 2), "cli_cpu_seconds": cli_cpu,
+                      "cli_peak_mb": round(cli_peak)}
         print(f"  {one_result}", file=sys.stderr, flush=True)
         api = api_during_import(env, second, folder)
         print(f"  {api}", file=sys.stderr, flush=True)

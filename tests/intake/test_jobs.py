@@ -116,6 +116,7 @@ def test_a_job_that_fails_half_way_stores_nothing_and_can_be_run_again(
     def explode(*args, **kwargs):
         raise OSError("disk full")
 
+    real_refresh = store.refresh_search_texts
     path = csv_file(tmp_path)
     job_id = upload(api("coordinator"), operation, path).json()["id"]
     # The last write of an import: children, records and list entries are already written.
@@ -128,7 +129,7 @@ def test_a_job_that_fails_half_way_stores_nothing_and_can_be_run_again(
     assert failed["retryable"] is True and failed["result"] is None
     assert stored_counts() == (0, 0, 0, 0)
 
-    monkeypatch.undo()
+    monkeypatch.setattr(store, "refresh_search_texts", real_refresh)
     retried = api("coordinator").post(f"/api/v1/intake-jobs/{job_id}/retry")
     assert retried.status_code == 202 and retried.json()["status"] == "queued"
     work_the_queue()

@@ -85,11 +85,14 @@ def store_rows(batch, operation, agency: Agency, rows: list, *, received_on=None
     report("store", total // 4, total)
 
     _attach_identifiers(rows, agency)
-    records = []
+    records = []  # written a few thousand at a time: 100,000 model objects weigh ~100 MB
     for row in rows:
         if row.known_source is not None:
             batch.unchanged += 1
             continue
+        if len(records) == 5000:
+            insert_rows(SourceRecord, records)
+            records = []
         records.append(SourceRecord(
             child=row.child, agency=agency, batch=batch, file_name=batch.file_name,
             row_number=row.number, record_id=row.record["record_id"], data=row.raw,

@@ -22,9 +22,12 @@ $(TEST_STAMP): $(STAMP)
 
 install: $(STAMP)
 
+# The worker (large imports in the background) runs beside the server and stops with it.
 demo: install
 	REUNITE_MFA=optional $(BIN)/reunite migrate --no-input -v0
 	REUNITE_MFA=optional $(BIN)/reunite demo --host $(HOST) --port $(PORT)
+	REUNITE_MFA=optional $(BIN)/reunite worker -v0 & worker=$$!; \
+	trap 'kill $$worker 2>/dev/null; wait $$worker 2>/dev/null' EXIT INT TERM; \
 	REUNITE_MFA=optional $(BIN)/reunite serve --host $(HOST) --port $(PORT)
 
 # Browser tests need Debian's Chromium (never a downloaded browser).

@@ -1,8 +1,8 @@
-"""`make bench`: every benchmark, one run; results in benchmarks/results.json and BENCHMARKS.md.
+"""`make bench`: every benchmark, one after another, in its own process.
 
 Each benchmark script merges its own section into results.json and its own table into
 BENCHMARKS.md, so they can also be run alone. Extra arguments (e.g. --quick, --full) pass through;
-`--only linkage` (or `web`, `load`, `replay`; repeatable) runs just those benchmarks.
+`--only linkage` (or `web`, `intake`, `load`, `replay`; repeatable) runs just those benchmarks.
 """
 
 import subprocess
@@ -10,7 +10,8 @@ import sys
 from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
-SCRIPTS = ["linkage_bench.py", "web_bench.py", "replay_bench.py", "load_bench.py"]
+SCRIPTS = ["linkage_bench.py", "web_bench.py", "intake_bench.py", "replay_bench.py",
+           "load_bench.py"]
 
 
 def split_only(argv: list[str]) -> tuple[list[str], list[str]]:
@@ -29,14 +30,7 @@ def split_only(argv: list[str]) -> tuple[list[str], list[str]]:
 def main() -> int:
     only, passed = split_only(sys.argv[1:])
     failures = 0
-    args = sys.argv[1:]
-    scripts = SCRIPTS
-    if "--only" in args:
-        at = args.index("--only")
-        only = args[at + 1] if at + 1 < len(args) else ""
-        scripts = [name for name in SCRIPTS if name.startswith(f"{only}_")]
-        args = args[:at] + args[at + 2:]
-    for name in scripts:
+    for name in SCRIPTS:
         script = HERE / name
         if not script.exists() or (only and not any(name.startswith(o) for o in only)):
             continue

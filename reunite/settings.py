@@ -51,6 +51,8 @@ INSTALLED_APPS = [
     "django_otp",
     "django_otp.plugins.otp_totp",
     "axes",
+    "django_tasks",
+    "django_tasks_db",
     "reunite.core",
     "reunite.audit",
     "reunite.accounts",
@@ -194,6 +196,16 @@ REUNITE_INTAKE_HEADERS = env_str("REUNITE_INTAKE_HEADERS", "")
 REUNITE_MAX_PHOTO_BYTES = env_int("REUNITE_MAX_PHOTO_BYTES", 10 * 1024 * 1024)
 REUNITE_MAX_PHOTO_PIXELS = env_int("REUNITE_MAX_PHOTO_PIXELS", 40_000_000)
 REUNITE_MAX_ATTACHMENT_BYTES = env_int("REUNITE_MAX_ATTACHMENT_BYTES", 25 * 1024 * 1024)
+
+# Background jobs (large imports) queue in the database itself: the embedded SQLite default needs
+# no extra server, and PostgreSQL gets the same queue. `reunite worker` runs them.
+TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": ["default"]}}
+# A file with more rows than this is imported by a background job rather than in the request.
+REUNITE_INTAKE_BACKGROUND_ROWS = env_int("REUNITE_INTAKE_BACKGROUND_ROWS", 2000)
+# Files waiting for (or being imported by) a job, and their progress.
+REUNITE_INTAKE_JOBS_DIR = DATA_DIR / "intake-jobs"
+# A running job whose worker has not written a heartbeat for this long has died: it is failed.
+REUNITE_INTAKE_JOB_STALE_SECONDS = env_int("REUNITE_INTAKE_JOB_STALE_SECONDS", 60)
 # PFIF record ids are "domain/local-id": the domain names the repository that issued them.
 REUNITE_PFIF_DOMAIN = env_str("REUNITE_PFIF_DOMAIN", "reunite.local")
 

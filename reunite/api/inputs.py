@@ -201,3 +201,21 @@ class IntakeSummary(serializers.Serializer):
     preview = serializers.ListField(
         child=serializers.DictField(), required=False,
         help_text="Dry run: the first rows as they would be stored, each with its row number")
+
+
+class IntakeJobOutput(serializers.Serializer):
+    id = serializers.IntegerField()
+    status = serializers.ChoiceField(choices=["queued", "running", "done", "failed"])
+    progress = serializers.FloatField(help_text="How far the import is, from 0 to 1")
+    stage = serializers.CharField(help_text="The step running now (rules, score, store, …)")
+    rows = serializers.IntegerField(help_text="Rows counted in the file when it was queued")
+    file_name = serializers.CharField()
+    operation = serializers.IntegerField()
+    agency = serializers.CharField()
+    result = IntakeSummary(allow_null=True, help_text="The intake JSON, once done")
+    error = serializers.CharField(allow_null=True, help_text="Why it failed")
+    retryable = serializers.BooleanField(help_text="Failed, and its file is still kept: "
+                                                   "POST …/retry runs it again")
+    batch = serializers.IntegerField(allow_null=True)
+    created_at = serializers.DateTimeField()
+    finished_at = serializers.DateTimeField(allow_null=True)

@@ -23,7 +23,7 @@ from reunite.api.views.documents import (
     DocumentView,
     PhotosView,
 )
-from reunite.api.views.files import ExportView, IntakeView
+from reunite.api.views.files import ExportView, IntakeJobRetryView, IntakeJobView, IntakeView
 from reunite.api.views.operations import OperationsView, OperationView
 from reunite.api.views.reports import ReportView
 from reunite.api.views.review import ReviewDecisionView, ReviewQueueView
@@ -70,6 +70,8 @@ urlpatterns = [
     route(r"documents/(?P<document_id>[^/]+)", DocumentView.as_view(), "document"),
     route(r"documents/(?P<document_id>[^/]+)/file", DocumentFileView.as_view(), "document-file"),
     route(r"review/(?P<review_id>[^/]+)", ReviewDecisionView.as_view(), "review-decision"),
+    route(r"intake-jobs/(?P<job_id>[^/]+)", IntakeJobView.as_view(), "intake-job"),
+    route(r"intake-jobs/(?P<job_id>[^/]+)/retry", IntakeJobRetryView.as_view(), "intake-job-retry"),
     # Other apps' endpoints under /api/v1/ go here, before the catch-all below.
     re_path(r"^audit/", include("reunite.audit.api_urls")),  # the auditors' API (issue 4)
     # Anything else under /api/v1/ is a JSON 404, never an HTML page.

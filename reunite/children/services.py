@@ -114,14 +114,24 @@ def refresh_search_text(child: Child) -> None:
     )
 
 
-def attach_identifiers(child: Child, record: dict, agency: Agency, opened_on=None) -> None:
-    """Create the NCIC entry and the local case that a record names, if not known yet."""
+def identifiers_for(child: Child, record: dict, agency: Agency, opened_on=None,
+                    agencies: dict[str, Agency] | None = None) -> tuple:
+    """The NCIC entry and the local case a record names (unsaved; None where it names none).
+
+    `agencies` (code → agency) spares a query per row when many records are attached at once.
+    """
+    def by_code(code: str) -> Agency | None:
+        if agencies is not None:
+            return agencies.get(code)
+        return Agency.objects.filter(code=code).first()
+
+    entry = case = None
     nic = record.get("ncic_nic")
-    if nic and not NCICEntry.objects.filter(nic=nic).exists():
+    if nic:
         # The entering agency (ORI) is the one whose case it is, when the row names it.
-        named = Agency.objects.filter(code=record.get("local_agency") or "").first()
+        named = by_code(record.get("local_agency") or "")
         entering = named or agency
-        NCICEntry.objects.create(
+        entry = NCICEntry(
             child=child, nic=nic, status=record.get("ncic_status") or NCICEntry.Status.ACTIVE,
             category=record.get("ncic_category") or NCICEntry.Category.EMJ,
             entering_agency=entering if entering.is_law_enforcement else None,
@@ -130,24 +140,49 @@ def attach_identifiers(child: Child, record: dict, agency: Agency, opened_on=Non
         )
     case_number = record.get("local_case_number")
     if case_number:
-        case_agency = (
-            Agency.objects.get(code=record["local_agency"]) if record.get("local_agency")
-            else agency
+        case_agency = by_code(record["local_agency"]) if record.get("local_agency") else agency
+        if case_agency is None:
+            raise Agency.DoesNotExist(record["local_agency"])
+        contact = as_partial(record.get("date_last_contact"))
+        case = LocalCase(
+            child=child, agency=case_agency, case_number=case_number,
+            classification=record.get("classification") or "",
+            status=record.get("local_case_status") or LocalCase.Status.OPEN,
+            date_last_contact=contact.earliest() if contact else None,
+            date_last_contact_precision=contact.precision if contact else DAY,
+            last_seen_city=record.get("last_seen_city", ""),
+            last_seen_state=record.get("last_seen_state", ""),
+            last_seen_country=record.get("last_seen_country", ""),
+            opened_on=opened_on,
         )
-        if not LocalCase.objects.filter(agency=case_agency, case_number=case_number).exists():
-            contact = as_partial(record.get("date_last_contact"))
-            LocalCase.objects.create(
-                child=child, agency=case_agency, case_number=case_number,
-                classification=record.get("classification") or "",
-                status=record.get("local_case_status") or LocalCase.Status.OPEN,
-                date_last_contact=contact.earliest() if contact else None,
-                date_last_contact_precision=contact.precision if contact else DAY,
-                last_seen_city=record.get("last_seen_city", ""),
-                last_seen_state=record.get("last_seen_state", ""),
-                last_seen_country=record.get("last_seen_country", ""),
-                opened_on=opened_on,
-            )
+    return entry, case
+
+
+def attach_identifiers(child: Child, record: dict, agency: Agency, opened_on=None) -> None:
+    """Create the NCIC entry and the local case that a record names, if not known yet."""
+    entry, case = identifiers_for(child, record, agency, opened_on)
+    if entry is not None and not NCICEntry.objects.filter(nic=entry.nic).exists():
+        entry.save()
+    if case is not None and not LocalCase.objects.filter(
+        agency=case.agency, case_number=case.case_number
+    ).exists():
+        case.save()
     moments_from_record(child, record, agency)
+
+
+def refresh_search_texts(children: list[Child], records: dict[int, list[dict]]) -> None:
+    """refresh_search_text for many children at once; `records` holds each child's source
+    records' fields (all of them) by child id."""
+    for child in children:
+        child.search_text = search_text_for(child, records.get(child.pk, []))
+    Child.objects.bulk_update(children, ["search_text"], batch_size=1000)
+    ids = [child.pk for child in children]
+    for start in range(0, len(ids), 900):
+        ChildName.objects.filter(child_id__in=ids[start:start + 900]).delete()
+    ChildName.objects.bulk_create(
+        [ChildName(child=child, name=word[:100]) for child in children
+         for word in set(child.search_text.split())], batch_size=2000,
+    )
 
 
 # ---------------------------------------------------------------------------------------------

@@ -19,9 +19,123 @@ class Candidate:
     rule: bool = False    # a deterministic rule's pair (same NCIC number, same agency case)
 
 
+# Below this many known records per new row, loading them all is cheaper than their keys.
+LOAD_ALL_RATIO = 20
+# Records an import indexes itself before using the keys; a larger backlog (a big import just
+# done, new rules) is left to the background task `index_linkage_keys`, and meanwhile imports
+# load every record as before.
+INLINE_INDEX_LIMIT = 2000
+CHUNK = 900
+
+
+def _live_records():
+    from reunite.children.models import SourceRecord
+
+    return SourceRecord.objects.filter(child__merged_into__isnull=True)
+
+
+def known_records_for(new_records: dict[str, dict]) -> tuple[dict[str, dict], int]:
+    """The known records ("src:<id>" → fields) the new ones must be compared with, and how
+    many records are known in all (the engine's prior depends on it).
+
+    With the blocking keys indexed (reunite.linkage.blocking), only the known records sharing a
+    key with a new one: the engine could pair no other, so the pairs and their probabilities are
+    those of comparing with every record known. A batch large against what is known loads all.
+    """
+    from reunite.intake.models import LinkageKey
+    from reunite.linkage import blocking
+
+    total = _live_records().count()
+    lag = key_index_lag() if total and len(new_records) * LOAD_ALL_RATIO <= total else None
+    if lag is None or lag > INLINE_INDEX_LIMIT:
+        known = {f"src:{pk}": fields for pk, fields in _live_records().values_list("pk", "fields")}
+        return known, total
+    if lag:
+        ensure_key_index()
+    keys = sorted({key for _id, key in blocking.blocking_keys(
+        [{**record, "record_id": name} for name, record in new_records.items()],
+        blocking.QUERY_SIDE)})
+    ids: set[int] = set()
+    for start in range(0, len(keys), CHUNK):
+        ids.update(LinkageKey.objects.filter(key__in=keys[start:start + CHUNK])
+                   .values_list("source_record_id", flat=True))
+    known = {}
+    ordered = sorted(ids)
+    for start in range(0, len(ordered), CHUNK):
+        for pk, fields in _live_records().filter(pk__in=ordered[start:start + CHUNK]).values_list(
+            "pk", "fields"
+        ):
+            known[f"src:{pk}"] = fields
+    return known, total
+
+
+def key_index_lag() -> int | None:
+    """How many source records have no stored keys yet; None if the stored keys cannot be used
+    (rules that are not equalities, or keys made with other rules or normalisation)."""
+    from reunite.children.models import SourceRecord
+    from reunite.intake.models import LinkageKey, LinkageKeyIndex
+    from reunite.linkage import blocking
+
+    if blocking.key_expressions() is None or not LinkageKeyIndex.objects.filter(
+        pk=1, fingerprint=blocking.fingerprint()
+    ).exists():
+        return None
+    return SourceRecord.objects.count() - LinkageKey.objects.filter(
+        key=LinkageKey.INDEXED).count()
+
+
+def ensure_key_index() -> bool:
+    """Bring the stored keys up to date: all again if the rules or normalisation changed, and
+    the records written since (by an import, the demo, a restore…). False if keys cannot be
+    used (then callers load every record)."""
+    from reunite.children.models import SourceRecord
+    from reunite.intake.models import LinkageKey, LinkageKeyIndex
+    from reunite.linkage import blocking
+
+    if blocking.key_expressions() is None:
+        return False
+    state = LinkageKeyIndex.objects.select_for_update().filter(pk=1).first()
+    if state is None or state.fingerprint != blocking.fingerprint():
+        LinkageKey.objects.all().delete()
+        LinkageKeyIndex.objects.update_or_create(pk=1, defaults={
+            "fingerprint": blocking.fingerprint()})
+    indexed = LinkageKey.objects.filter(key=LinkageKey.INDEXED)
+    if indexed.count() == SourceRecord.objects.count():
+        return True
+    missing = SourceRecord.objects.exclude(
+        pk__in=indexed.values("source_record_id")).values_list("pk", "fields")
+    batch: list[tuple[int, dict]] = []
+    for row in missing.iterator(chunk_size=5000):
+        batch.append(row)
+        if len(batch) == 5000:
+            index_records(batch)
+            batch = []
+    index_records(batch)
+    return True
+
+
+def index_records(records: list[tuple[int, dict]]) -> None:
+    """Store the dataset-side keys of (source record id, fields), and mark them indexed."""
+    from reunite.core.bulk import insert_rows
+    from reunite.intake.models import LinkageKey
+    from reunite.linkage import blocking
+
+    if not records:
+        return
+    keys = blocking.blocking_keys(
+        [{**fields, "record_id": str(pk)} for pk, fields in records], blocking.DATASET_SIDE)
+    rows = [LinkageKey(source_record_id=int(pk), key=key) for pk, key in set(keys)]
+    rows += [LinkageKey(source_record_id=pk, key=LinkageKey.INDEXED) for pk, _ in records]
+    insert_rows(LinkageKey, rows)
+
+
 def find_candidates(new_records: dict[str, dict], known_records: dict[str, dict],
-                    progress=None) -> list[Candidate]:
-    """Scored pairs between the new records, and between them and the known ones."""
+                    progress=None, *, known_count: int | None = None) -> list[Candidate]:
+    """Scored pairs between the new records, and between them and the known ones.
+
+    `known_records` may be only the known records that can pair with a new one (those sharing a
+    blocking key); `known_count` is then how many are known in all.
+    """
     if not new_records:
         return []
     from reunite import linkage
@@ -31,7 +145,8 @@ def find_candidates(new_records: dict[str, dict], known_records: dict[str, dict]
 
     new_rows = with_ids(new_records)
     # One call scores the new rows against each other and against every known record.
-    pairs = linkage.link_and_dedupe(new_rows, with_ids(known_records), progress=progress)
+    pairs = linkage.link_and_dedupe(new_rows, with_ids(known_records), progress=progress,
+                                    known_count=known_count)
     return [
         Candidate(p.left_id, p.right_id, p.match_probability, p.decision, dict(p.agreements),
                   getattr(p, "rule", False))

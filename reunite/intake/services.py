@@ -24,33 +24,27 @@ from django.db import transaction
 from reunite.agencies.models import Agency
 from reunite.audit import log
 from reunite.children.models import Child, LocalCase, MatchReview, NCICEntry, SourceRecord
-from reunite.children.services import (
-    attach_identifiers,
-    fill_from_record,
-    live_child,
-    refresh_search_text,
-    update_from_record,
-)
+from reunite.children.services import fill_from_record, live_child
 from reunite.core.errors import DomainError
 from reunite.core.uploads import Budget
 from reunite.intake import identity
 from reunite.intake.dates import decide_order
 from reunite.intake.fields import Reading, clean_row, sex_codes, soft_warnings
 from reunite.intake.headers import DATE_FIELDS, ColumnMap, map_columns
-from reunite.intake.matching import find_candidates
+from reunite.intake.matching import find_candidates, known_records_for
 from reunite.intake.models import ImportBatch
 from reunite.intake.notes import import_notes
-from reunite.intake.pfif import AGE, EXPIRY_DATE, SOURCE_DATE, parse_pfif_date
+from reunite.intake.pfif import AGE
 from reunite.intake.readers import FORMATS, Table, guess_format, read_file
+from reunite.intake.store import chunked, store_rows
 from reunite.operations.models import Operation
-from reunite.operations.services import put_on_list
 
 Progress = Callable[[str, int, int], None]
 RULE_JOINS = (SourceRecord.MatchedBy.NCIC, SourceRecord.MatchedBy.LOCAL_CASE)
 PREVIEW_ROWS = 10
 
 
-@dataclass
+@dataclass(eq=False)
 class _Row:
     number: int
     raw: dict
@@ -213,33 +207,61 @@ def check_rows(rows, agency_codes: set[str], **options) -> tuple[list[_Row], lis
     return checked.good, checked.rejected
 
 
-def _resolve_by_rules(row: _Row, agency: Agency) -> None:
-    """Same agency record, same NCIC number, same agency case number: the same child."""
-    record = row.record
-    known = (
-        SourceRecord.objects.filter(agency=agency, record_id=record["record_id"])
-        .select_related("child").order_by("-id").first()
-    )
-    if known is not None:
-        row.child = known.child
-        row.matched_by = SourceRecord.MatchedBy.SAME_RECORD
-        if known.content_hash == row.content_hash:
-            row.known_source = known
-        return
-    if record["ncic_nic"]:
-        entry = NCICEntry.objects.filter(nic=record["ncic_nic"]).select_related("child").first()
-        if entry is not None:
-            row.child, row.matched_by = entry.child, SourceRecord.MatchedBy.NCIC
-            return
-    if record["local_case_number"]:
-        case_agency = record["local_agency"] or agency.code
-        case = (
-            LocalCase.objects.filter(
-                agency__code=case_agency, case_number=record["local_case_number"]
-            ).select_related("child").first()
-        )
-        if case is not None:
-            row.child, row.matched_by = case.child, SourceRecord.MatchedBy.LOCAL_CASE
+def _resolve_by_rules(rows: list[_Row], agency: Agency, progress=None) -> None:
+    """Same agency record, same NCIC number, same agency case number: the same child.
+
+    Set-based: each identifier kind is looked up for all rows at once, a thousand per query
+    (nothing is written before every row is resolved, so row order cannot change the answer).
+    """
+    report = progress or (lambda stage, done, total: None)
+    by_record: dict[str, tuple[int, str, int]] = {}
+    for ids in chunked(sorted({row.record["record_id"] for row in rows})):
+        for pk, record_id, child_id, content_hash in (
+            SourceRecord.objects.filter(agency=agency, record_id__in=ids)
+            .order_by("id").values_list("pk", "record_id", "child_id", "content_hash")
+        ):
+            by_record[record_id] = (pk, content_hash, child_id)  # the latest version wins
+    by_nic: dict[str, int] = {}
+    for nics in chunked(sorted({r.record["ncic_nic"] for r in rows if r.record["ncic_nic"]})):
+        by_nic.update(NCICEntry.objects.filter(nic__in=nics).values_list("nic", "child_id"))
+    wanted_cases: dict[str, set[str]] = {}
+    for row in rows:
+        if row.record["local_case_number"]:
+            code = row.record["local_agency"] or agency.code
+            wanted_cases.setdefault(code, set()).add(row.record["local_case_number"])
+    by_case: dict[tuple[str, str], int] = {}
+    for code, numbers in wanted_cases.items():
+        for chunk in chunked(sorted(numbers)):
+            for number, child_id in LocalCase.objects.filter(
+                agency__code=code, case_number__in=chunk
+            ).values_list("case_number", "child_id"):
+                by_case[(code, number)] = child_id
+    report("rules", len(rows) // 2, len(rows))
+
+    decided: dict[_Row, int] = {}
+    for row in rows:
+        record = row.record
+        known = by_record.get(record["record_id"])
+        if known is not None:
+            pk, content_hash, child_id = known
+            decided[row] = child_id
+            row.matched_by = SourceRecord.MatchedBy.SAME_RECORD
+            if content_hash == row.content_hash:
+                row.known_source = SourceRecord(pk=pk, child_id=child_id, agency=agency,
+                                                content_hash=content_hash)
+            continue
+        if record["ncic_nic"] and record["ncic_nic"] in by_nic:
+            decided[row], row.matched_by = by_nic[record["ncic_nic"]], SourceRecord.MatchedBy.NCIC
+            continue
+        case_key = (record["local_agency"] or agency.code, record["local_case_number"])
+        if record["local_case_number"] and case_key in by_case:
+            decided[row], row.matched_by = by_case[case_key], SourceRecord.MatchedBy.LOCAL_CASE
+    children: dict[int, Child] = {}
+    for ids in chunked(sorted(set(decided.values()))):
+        children.update(Child.objects.in_bulk(ids))
+    for row, child_id in decided.items():
+        row.child = children[child_id]
+    report("rules", len(rows), len(rows))
 
 
 def _group_new_rows(rows: list[_Row], agency: Agency, progress,
@@ -264,12 +286,9 @@ def _group_new_rows(rows: list[_Row], agency: Agency, progress,
             else:
                 by_identifier[identifier] = key
 
-    known = {
-        f"src:{pk}": fields
-        for pk, fields in SourceRecord.objects.filter(child__merged_into__isnull=True)
-        .values_list("pk", "fields")
-    }
-    candidates = find_candidates({k: r.record for k, r in keys.items()}, known, progress)
+    new_records = {k: r.record for k, r in keys.items()}
+    known, known_count = known_records_for(new_records)
+    candidates = find_candidates(new_records, known, progress, known_count=known_count)
     reviews = [c for c in candidates if c.decision != "match"]
     plan = identity.plan_groups(keys, identifier_pairs, candidates, agency.code, resolved or [])
     return plan, reviews
@@ -355,13 +374,8 @@ def run_intake(
             rejected=rejected, warnings=checked.warnings, reading=checked.reading,
             created_by=user,
         )
-        unresolved = []
-        for done, row in enumerate(good, start=1):
-            _resolve_by_rules(row, agency)
-            if row.child is None:
-                unresolved.append(row)
-            if progress:
-                progress("rules", done, total)
+        _resolve_by_rules(good, agency, progress)
+        unresolved = [row for row in good if row.child is None]
         plan, reviews = _group_new_rows(
             unresolved, agency, progress, resolved=[r for r in good if r.child is not None])
         for members, known_source, probability in _plan_groups(plan):
@@ -371,25 +385,14 @@ def run_intake(
                     row.child, row.probability = child, probability
                     row.matched_by = SourceRecord.MatchedBy.PROBABILISTIC
             else:
-                child = Child()
+                child = Child()  # saved with the rest of the batch by store_rows
                 fill_from_record(child, members[0].record)
-                child.save()
                 for row in members:
                     row.child = child
                 members[0].matched_by = SourceRecord.MatchedBy.NEW
                 for row in members[1:]:
                     row.matched_by = SourceRecord.MatchedBy.PROBABILISTIC
-        touched: dict[int, Child] = {}
-        for row in good:
-            row.child = live_child(row.child)
-            touched[row.child.pk] = row.child
-            if row.known_source is not None:
-                batch.unchanged += 1
-            else:
-                _store_source_record(batch, row, agency)
-            put_on_list(operation, row.child, added_on=received_on)
-        for child in touched.values():
-            refresh_search_text(child)
+        store_rows(batch, operation, agency, good, received_on=received_on, progress=progress)
         if pfif is not None and pfif.notes:
             in_file = {row.record["record_id"]: row.child for row in good}
             refused = {r["record_id"]: r["row"] for r in rejected if r["record_id"]}
@@ -404,6 +407,8 @@ def run_intake(
             batch.warnings = [*batch.warnings, *batch.identity_warnings]
         batch.status = ImportBatch.Status.DONE
         batch.save()
+        if batch.new_children or batch.matched:
+            transaction.on_commit(_index_keys_later)
         log.record(
             "intake.import", batch, operation_id=operation.pk,
             changes={"file": file_name, "agency": agency.code, **batch.summary(),
@@ -413,49 +418,11 @@ def run_intake(
     return batch
 
 
-def _newest_version(row: _Row, agency: Agency, source_date) -> bool | None:
-    """For a record that carries its `source_date` (PFIF): is it newer than every version of
-    the same record already received? None when the record carries no date."""
-    if source_date is None:
-        return None
-    newest = (
-        SourceRecord.objects.filter(agency=agency, record_id=row.record["record_id"])
-        .exclude(source_date=None).order_by("-source_date")
-        .values_list("source_date", flat=True).first()
-    )
-    return newest is None or source_date > newest
+def _index_keys_later() -> None:
+    """The new records' blocking keys are stored by a background task, not in the import."""
+    from reunite.intake.tasks import index_linkage_keys
 
-
-def _store_source_record(batch: ImportBatch, row: _Row, agency: Agency) -> None:
-    child = row.child
-    source_date = parse_pfif_date(row.raw.get(SOURCE_DATE, ""))
-    newest = _newest_version(row, agency, source_date)
-    if row.matched_by == SourceRecord.MatchedBy.SAME_RECORD and newest is not None:
-        # The same record again, in another version: the newest source_date wins; an older
-        # version is kept as a source record and changes nothing.
-        if newest:
-            changes = update_from_record(child, row.record)
-            if changes:
-                child.save()
-                log.record(
-                    "child.update", child, child_id=child.pk, operation_id=batch.operation_id,
-                    changes={"record_id": row.record["record_id"], "agency": agency.code,
-                             "source_date": source_date.isoformat(), "fields": changes},
-                )
-    elif fill_from_record(child, row.record):
-        child.save()
-    attach_identifiers(child, row.record, agency)
-    SourceRecord.objects.create(
-        child=child, agency=agency, batch=batch, file_name=batch.file_name,
-        row_number=row.number, record_id=row.record["record_id"], data=row.raw,
-        fields=row.record, content_hash=row.content_hash, matched_by=row.matched_by,
-        match_probability=row.probability, source_date=source_date,
-        expiry_date=parse_pfif_date(row.raw.get(EXPIRY_DATE, "")),
-    )
-    if row.matched_by == SourceRecord.MatchedBy.NEW:
-        batch.new_children += 1
-    else:
-        batch.matched += 1
+    index_linkage_keys.enqueue()
 
 
 def _queue_reviews(operation: Operation, plan: dict, reviews) -> int:

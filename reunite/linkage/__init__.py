@@ -54,13 +54,17 @@ def dedupe(records: Iterable[Mapping[str, Any]], *, engine: str = "duckdb",
 
 
 def link_and_dedupe(new: Iterable[Mapping[str, Any]], known: Iterable[Mapping[str, Any]], *,
-                    engine: str = "duckdb", progress: Progress | None = None) -> list[Match]:
+                    engine: str = "duckdb", progress: Progress | None = None,
+                    known_count: int | None = None) -> list[Match]:
     """link(new, known) + dedupe(new) in one call, the same pairs in the same order.
 
     What intake needs on every import: each new record against the children already known and
     against the rest of its batch. One connection, each table normalised once: about half the
     time of the two calls. Every returned left_id is a `new` record; right_id is a `known`
     record for link pairs and a `new` record for dedupe pairs, so keep the two sets of ids apart.
+    `known` may be only the known records that share a blocking key with a new one (see
+    reunite.linkage.blocking); `known_count` is then the size of the whole known set, which sets
+    the prior, so the probabilities are those of linking against all of it.
     """
     new_table, known_table = to_arrow(new), to_arrow(known)
     jobs = ((LINK,) if new_table.num_rows and known_table.num_rows else ()) + (
@@ -68,5 +72,5 @@ def link_and_dedupe(new: Iterable[Mapping[str, Any]], known: Iterable[Mapping[st
     if not jobs:
         return []
     scored = score_jobs(new_table, known_table if LINK in jobs else None, jobs, engine=engine,
-                        progress=progress)
+                        progress=progress, dataset_size=known_count)
     return [match for job in jobs for match in decide_all(scored[job])]

@@ -206,9 +206,11 @@ def score(query: pa.Table, dataset: pa.Table | None, *, engine: str = "duckdb",
 
 def score_jobs(query: pa.Table, dataset: pa.Table | None, jobs: tuple[str, ...], *,
                engine: str = "duckdb", progress: Progress | None = None,
-               use_linker: bool = False) -> dict[str, list[ScoredPair]]:
+               use_linker: bool = False,
+               dataset_size: int | None = None) -> dict[str, list[ScoredPair]]:
     """Run LINK (query against dataset) and/or DEDUPE (query within itself) on one connection,
-    normalising each table once: intake needs both for every import."""
+    normalising each table once: intake needs both for every import. `dataset_size` is the
+    size of the dataset the prior is set for, when `dataset` holds only its candidates."""
     if engine not in ENGINES:
         raise ValueError(f"engine must be one of {ENGINES}, not {engine!r}")
     report = progress or (lambda stage, done, total: None)
@@ -227,8 +229,8 @@ def score_jobs(query: pa.Table, dataset: pa.Table | None, jobs: tuple[str, ...],
             report(f"score ({job})", done, total)
             linking = job == LINK
             tables = {QUERY: "rl_query", **({DATASET: "rl_dataset"} if linking else {})}
-            prior = cfg.prior_for(dataset.num_rows if linking and dataset is not None
-                                  else query.num_rows)
+            prior = cfg.prior_for((dataset_size or dataset.num_rows)
+                                  if linking and dataset is not None else query.num_rows)
             if engine == "spark" or use_linker:
                 results[job] = linker_pairs(con, tables, engine=engine, prior=prior)
             else:

@@ -16,6 +16,7 @@ from reunite.agencies.models import Agency
 from reunite.agencies.services import agencies_by_code, get_agency
 from reunite.audit import log
 from reunite.children.models import Child, LocalCase, NCICEntry
+from reunite.core.bulk import insert_rows
 from reunite.core.errors import Conflict, DomainError, NotFound
 from reunite.core.validation import choice, country_code, not_in_future, require_date
 from reunite.operations.models import (
@@ -187,6 +188,30 @@ def put_on_list(operation: Operation, child: Child, *, added_on: dt.date | None 
             changes={"on_baseline": target.on_baseline},
         )
     return target
+
+
+def put_all_on_list(operation: Operation, children: list[Child], *,
+                    added_on: dt.date | None = None) -> int:
+    """put_on_list for many children at once (an import): one query per thousand children rather
+    than three per child, the same list entries and audit events. Returns how many were added."""
+    frozen = Operation.objects.filter(pk=operation.pk).values_list(
+        "baseline_frozen_at", flat=True
+    ).first()
+    listed: set[int] = set()
+    ids = [child.pk for child in children]
+    for start in range(0, len(ids), 900):
+        listed.update(Target.objects.filter(
+            operation=operation, child_id__in=ids[start:start + 900]
+        ).values_list("child_id", flat=True))
+    added_on = added_on or timezone.localdate()
+    new = [Target(operation=operation, child=child, on_baseline=frozen is None, added_on=added_on)
+           for child in children if child.pk not in listed]
+    insert_rows(Target, new, with_ids=True)
+    log.record_many("target.create", [
+        (target, {"child_id": target.child_id, "changes": {"on_baseline": target.on_baseline}})
+        for target in new
+    ], operation_id=operation.pk)
+    return len(new)
 
 
 @transaction.atomic

@@ -23,6 +23,7 @@ urlpatterns = [
          name="export_xlsx"),
     path("ops/<str:op>/intake/", intake.intake, name="intake"),
     path("ops/<str:op>/intake/<id:pk>/", intake.batch, name="batch"),
+    path("ops/<str:op>/intake/jobs/<id:pk>/", intake.intake_job, name="intake_job"),
     path("ops/<str:op>/intake/<id:pk>/rejects.csv", intake.rejects, name="rejects"),
     path("ops/<str:op>/review/", review.review, name="review"),
     path("ops/<str:op>/report/", report.report, name="report"),

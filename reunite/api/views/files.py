@@ -1,4 +1,5 @@
-"""Lists coming in (POST /operations/{id}/intake) and going out (GET /operations/{id}/export)."""
+"""Lists coming in (POST /operations/{id}/intake; large files as background jobs, followed at
+GET /intake-jobs/{id}) and going out (GET /operations/{id}/export)."""
 
 from django.http import HttpResponse
 from drf_spectacular.types import OpenApiTypes
@@ -12,9 +13,10 @@ from reunite.access.policy import Cap, export_withheld, require
 from reunite.access.scoping import get_operation_for, targets_for
 from reunite.agencies.services import get_agency
 from reunite.api.base import ApiView, refusals
-from reunite.api.inputs import IntakeInput, IntakeSummary
+from reunite.api.inputs import IntakeInput, IntakeJobOutput, IntakeSummary
 from reunite.core.uploads import check_upload
 from reunite.intake.exporters import EXPORT_FORMATS, export_operation
+from reunite.intake.jobs import get_job, goes_to_background, job_json, queue_intake, retry_job
 from reunite.intake.services import run_intake
 
 
@@ -25,6 +27,8 @@ class IntakeView(ApiView):
         request={"multipart/form-data": IntakeInput},
         responses={201: IntakeSummary, 200: OpenApiResponse(IntakeSummary, "The same file again: "
                                                             "nothing changed"),
+                   202: OpenApiResponse(IntakeJobOutput, "A large file: queued as a background "
+                                        "job; follow it at /api/v1/intake-jobs/{id}"),
                    **refusals(400, 401, 403, 404, 413)},
         summary="Import an agency's list (CSV, XLSX or PFIF) into the operation",
     )
@@ -34,11 +38,17 @@ class IntakeView(ApiView):
         data = self.shaped(IntakeInput)
         upload = data["file"]
         check_upload(upload, data.get("format") or None)
+        agency, content = get_agency(data["source"], "source"), upload.read()
+        fmt = data.get("format") or None
+        options = {"date_order": data.get("date_order") or None,
+                   "sheet": data.get("sheet") or None}
+        if not data.get("dry_run", False) and goes_to_background(content, upload.name, fmt):
+            job = queue_intake(operation, agency, content, file_name=upload.name, fmt=fmt,
+                               user=request.user, options=options)
+            return Response(job_json(job), status=status.HTTP_202_ACCEPTED)
         batch = run_intake(
-            operation, get_agency(data["source"], "source"), upload.read(),
-            file_name=upload.name, fmt=data.get("format") or None, user=request.user,
-            dry_run=data.get("dry_run", False), date_order=data.get("date_order") or None,
-            sheet=data.get("sheet") or None,
+            operation, agency, content, file_name=upload.name, fmt=fmt, user=request.user,
+            dry_run=data.get("dry_run", False), **options,
         )
         if data.get("dry_run"):
             return Response({
@@ -49,6 +59,29 @@ class IntakeView(ApiView):
         # A file received before creates no batch: nothing was created, so 200 rather than 201.
         code = status.HTTP_201_CREATED if batch.pk else status.HTTP_200_OK
         return Response(batch.report(), status=code)
+
+
+def _visible_job(request, job_id):
+    """The job, if the caller may import into its operation (else 404, as for the operation)."""
+    require(request.user, Cap.INTAKE)
+    job = get_job(job_id)
+    get_operation_for(request.user, job.operation_id)
+    return job
+
+
+class IntakeJobView(ApiView):
+    @extend_schema(responses={200: IntakeJobOutput, **refusals(401, 403, 404)},
+                   summary="A background import: its status, progress and, once done, result")
+    def get(self, request, job_id):
+        return Response(job_json(_visible_job(request, job_id)))
+
+
+class IntakeJobRetryView(ApiView):
+    @extend_schema(request=None, responses={202: IntakeJobOutput, **refusals(401, 403, 404, 409)},
+                   summary="Run a failed background import again (its file is kept until done)")
+    def post(self, request, job_id):
+        job = retry_job(_visible_job(request, job_id), user=request.user)
+        return Response(job_json(job), status=status.HTTP_202_ACCEPTED)
 
 
 class ExportView(ApiView):

@@ -3,8 +3,10 @@ the rejects.
 
 The preview shows how the file was read (encoding, separator, sheet, column mapping, date order)
 and the first rows as they would be stored, with warnings and rejections; nothing is written until
-the user confirms. The file is kept beside the data when rows were rejected, so the rejected
-rows can be given back exactly as sent, each with its reason, to fix and re-send.
+the user confirms. A file of more than REUNITE_INTAKE_BACKGROUND_ROWS rows is then queued for
+`reunite worker`, and the page follows its progress (htmx polling). The file is kept beside the
+data when rows were rejected, so the rejected rows can be given back exactly as sent, each with its
+reason, to fix and re-send.
 """
 
 import csv
@@ -19,6 +21,7 @@ from django.http import Http404, HttpResponse
 from django.shortcuts import render
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from reunite.access.policy import Cap
 from reunite.access.scoping import get_operation_for
@@ -26,7 +29,8 @@ from reunite.agencies.services import get_agency
 from reunite.audit import log
 from reunite.core.errors import DomainError
 from reunite.core.uploads import check_upload
-from reunite.intake.models import ImportBatch
+from reunite.intake.jobs import goes_to_background, progress_of, queue_intake, refresh_abandoned
+from reunite.intake.models import ImportBatch, IntakeJob
 from reunite.intake.readers import read_file
 from reunite.intake.services import run_intake
 from reunite.web.access import page
@@ -36,15 +40,22 @@ RECENT_BATCHES = 10
 REJECT_COLUMNS = ["reject_row", "reject_field", "reject_reason"]
 
 
-def _kept_file(batch: ImportBatch) -> str:
+def _kept_file(batch: ImportBatch | IntakeJob) -> str:
     suffix = {"xlsx": ".xlsx", "pfif": ".xml"}.get(batch.format, ".csv")
     return f"intake/{batch.operation_id}/{batch.file_sha256}{suffix}"
 
 
-def _keep_for_rejects(batch: ImportBatch, data: bytes) -> None:
+def _keep_for_rejects(batch: ImportBatch | IntakeJob, data: bytes) -> None:
+    """Keep the file for its rejected rows (a job's rows are not checked yet: keep it)."""
     name = _kept_file(batch)
-    if batch.rejected and not default_storage.exists(name):
+    if (isinstance(batch, IntakeJob) or batch.rejected) and not default_storage.exists(name):
         default_storage.save(name, ContentFile(data))
+
+
+def _running_jobs(operation):
+    return [refresh_abandoned(job) for job in IntakeJob.objects.filter(
+        operation=operation, status__in=[IntakeJob.Status.QUEUED, IntakeJob.Status.RUNNING]
+    ).select_related("agency")]
 
 
 def _batch_with_rejects(operation, batch: ImportBatch) -> ImportBatch | None:
@@ -126,7 +137,7 @@ def intake(request, op):
                       operation=operation, user=request.user)
     confirm = IntakeConfirmForm(request.POST if confirming else None, operation=operation,
                                 user=request.user)
-    result = stored = preview = None
+    result = stored = preview = job = None
     status = 200
     if request.method == "POST":
         active = confirm if confirming else form
@@ -149,16 +160,23 @@ def intake(request, op):
                         "date_order": choices["date_order"], "sheet": choices["sheet"],
                     }, operation=operation, user=request.user)
                 importing = confirming and request.POST.get("action") == "import"
-                outcome = run_intake(
-                    operation, get_agency(choices["agency"], "agency"), data,
-                    file_name=file_name, fmt=fmt, user=request.user,
-                    dry_run=not importing, date_order=choices["date_order"] or None,
-                    sheet=choices["sheet"] or None,
-                )
+                agency = get_agency(choices["agency"], "agency")
+                options = {"date_order": choices["date_order"] or None,
+                           "sheet": choices["sheet"] or None}
+                if importing and goes_to_background(data, file_name, fmt):
+                    job = queue_intake(operation, agency, data, file_name=file_name, fmt=fmt,
+                                       user=request.user, options=options)
+                    outcome = None
+                else:
+                    outcome = run_intake(operation, agency, data, file_name=file_name, fmt=fmt,
+                                         user=request.user, dry_run=not importing, **options)
             except DomainError as error:
                 add_domain_error(active, error)
             else:
-                if importing:
+                if job is not None:
+                    _keep_for_rejects(job, data)
+                    _drop_pending(request, sha256)
+                elif importing:
                     result = outcome
                     stored = _batch_with_rejects(operation, result)
                     if stored is not None:
@@ -170,7 +188,7 @@ def intake(request, op):
                         "pending": sha256, "agency": choices["agency"], "format": fmt,
                         "date_order": choices["date_order"], "sheet": choices["sheet"],
                     }, operation=operation, user=request.user)
-        if result is None and preview is None:
+        if result is None and preview is None and job is None:
             status = 200 if request.htmx else 422
     context = {
         "operation": operation, "nav": "intake", "form": form, "confirm": confirm,
@@ -179,7 +197,10 @@ def intake(request, op):
         "preview_rows": [(record["row"], [record.get(c, "") for c in PREVIEW_COLUMNS])
                          for record in (preview.preview if preview is not None else [])],
         # The file is kept: the user can choose a date order or sheet and read it again.
-        "choosing": result is None and (confirm.is_bound or bool(confirm.initial.get("pending"))),
+        "job": _job_context(job) if job else None,
+        "jobs": [_job_context(j) for j in _running_jobs(operation) if not job or j.pk != job.pk],
+        "choosing": result is None and job is None
+        and (confirm.is_bound or bool(confirm.initial.get("pending"))),
     }
     if request.htmx:
         return render(request, "web/partials/intake_result.html", context, status=status)
@@ -190,6 +211,48 @@ def intake(request, op):
 PREVIEW_COLUMNS = ["record_id", "first_name", "middle_name", "last_name", "second_last_name",
                    "sex", "dob", "date_last_contact", "ncic_nic", "ncic_category",
                    "local_case_number"]
+
+
+# The import's steps as a user would name them (reunite.intake.jobs.STAGES).
+STAGE_LABELS = {
+    "rules": gettext_lazy("checking identifiers"),
+    "normalise": gettext_lazy("comparing with known children"),
+    "score (link)": gettext_lazy("comparing with known children"),
+    "score (dedupe)": gettext_lazy("comparing the rows with each other"),
+    "done": gettext_lazy("comparing the rows with each other"),
+    "store": gettext_lazy("writing"),
+}
+
+
+def _job_context(job: IntakeJob) -> dict:
+    progress = progress_of(job)
+    stage = STAGE_LABELS.get(progress["stage"], _("starting"))
+    return {"job": job, "percent": round(progress["fraction"] * 100), "stage": stage,
+            "finished": job.status in (IntakeJob.Status.DONE, IntakeJob.Status.FAILED)}
+
+
+@page(Cap.INTAKE)
+def intake_job(request, op, pk):
+    """A background import's progress (polled by the page until it ends), then its result."""
+    operation = get_operation_for(request.user, op)
+    found = IntakeJob.objects.select_related("agency", "batch").filter(
+        operation=operation, pk=pk).first()
+    if found is None:
+        raise Http404("unknown job")
+    found = refresh_abandoned(found)
+    result = stored = None
+    if found.status == IntakeJob.Status.DONE:
+        stored = found.batch or ImportBatch.objects.filter(
+            operation=operation, file_sha256=found.file_sha256,
+            status=ImportBatch.Status.DONE).order_by("pk").first()
+        result = found.batch or ImportBatch(
+            operation=operation, file_name=found.file_name, **{
+                key: (found.result or {}).get(key, 0)
+                for key in ("rows", "new_children", "matched", "review", "unchanged")},
+            rejected=(found.result or {}).get("rejected", []))
+    return render(request, "web/partials/intake_job.html", {
+        "operation": operation, "job": _job_context(found), "result": result, "stored": stored,
+    })
 
 
 @page(Cap.INTAKE)

@@ -8,6 +8,7 @@ from reunite.core.errors import DomainError
 from reunite.core.progress import ProgressBars
 from reunite.core.uploads import check_upload
 from reunite.intake.dates import ORDERS
+from reunite.intake.jobs import job_json, queue_intake
 from reunite.intake.readers import FORMATS
 from reunite.intake.services import run_intake
 from reunite.operations.services import get_operation
@@ -47,11 +48,18 @@ class Command(BaseCommand):
                                  "all read both ways")
         parser.add_argument("--sheet", help="the workbook sheet to read (default: the first "
                                             "with a header row)")
+        parser.add_argument(
+            "--background", action="store_true",
+            help="queue the import for `reunite worker` and print the job (its id to follow it "
+                 "in the API: /api/v1/intake-jobs/ID) instead of importing now",
+        )
 
     def handle(self, *args, **options):
         path: Path = options["file"]
         if not path.is_file():
             raise CommandError(f"{path}: no such file")
+        if options["background"]:
+            return self._queue(path, options)
         bars = ProgressBars(enabled=True, plain=options["json"])  # --json: no escape codes
         try:
             with path.open("rb") as handle:  # the same checks as an upload from the page or API
@@ -153,6 +161,24 @@ class Command(BaseCommand):
                     f"  {kind}: row {problem['row']} ({problem['record_id'] or 'no id'}): "
                     f"{problem['field']}: {problem['reason']}"
                 )
+
+    def _queue(self, path: Path, options) -> None:
+        try:
+            job = queue_intake(
+                get_operation(options["operation"]), get_agency(options["source"], "source"),
+                path.read_bytes(), file_name=path.name, fmt=options["format"],
+                options={"date_order": options["date_order"], "sheet": options["sheet"]},
+            )
+        except DomainError as error:
+            raise CommandError(f"{error.code}: {error.detail}") from None
+        if options["json"]:
+            # The contract's keys, not known until the job is done, and the job to follow.
+            self.stdout.write(json.dumps({"rows": job.rows, "new_children": None, "matched": None,
+                                          "review": None, "rejected": None,
+                                          "job": job_json(job)}))
+            return
+        self.stdout.write(f"{path.name}: about {job.rows} rows queued as job {job.pk}; "
+                          "`reunite worker` imports it.")
 
 
 def _shown(value) -> str:

@@ -39,6 +39,11 @@ FOUND_STATUSES = (TargetStatus.RECOVERED, TargetStatus.LOCATED)
 CONCERN_RESULTS = (Screening.Result.POSSIBLE_CONCERN, Screening.Result.CLEAR_CONCERN)
 OPEN_FOLLOW_UPS = (FollowUp.Kind.NCIC_REMOVAL, FollowUp.Kind.LOCAL_CASE_CLOSURE)
 
+MIN_CELL_DEFINITION = (
+    "Public breakdowns never show a group of fewer than %(n)s children: ages are grouped into "
+    "bands, and smaller groups are shown as \"fewer than %(n)s\". The headline counts are exact."
+)
+
 DEFINITIONS = {
     "baseline": "Children on the list when the operation's work began.",
     "added": "Children put on the list after the baseline was set; counted separately.",
@@ -239,11 +244,7 @@ def _suppress_small_cells(report: dict, abroad: Counter, threshold: int) -> None
     report["found_abroad_countries"] = named
     report["min_cell"] = threshold
     report["suppressed"] = hidden
-    report["definitions"]["min_cell"] = (
-        f"Public breakdowns never show a group of fewer than {threshold} children: ages are "
-        f"grouped into bands, and smaller groups are shown as \"fewer than {threshold}\". The "
-        "headline counts are exact."
-    )
+    report["definitions"]["min_cell"] = MIN_CELL_DEFINITION % {"n": threshold}
 
 
 def _first_finds(operation: Operation) -> list[dict]:

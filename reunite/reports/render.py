@@ -17,6 +17,7 @@ from django.utils.translation import gettext as _
 from reunite.core.errors import DomainError
 from reunite.operations.models import FollowUp, Investigation, TargetStatus
 from reunite.reports import charts
+from reunite.reports.compute import MIN_CELL_DEFINITION
 
 FORMATS = ("json", "md", "html", "pdf")
 CONTENT_TYPES = {
@@ -565,12 +566,14 @@ DEFINITION_LABELS = {
     "services_offered": gettext_lazy("Services offered"),
     "screenings": gettext_lazy("Screenings"),
     "pending_follow_ups": gettext_lazy("Pending follow-ups"),
+    "min_cell": gettext_lazy("Small groups"),
 }
 
 
 def _definitions(report: dict) -> list[tuple[str, str]]:
     """The definitions the JSON carries (in English, its contract), in the page's language."""
-    return [(str(DEFINITION_LABELS.get(key, key.replace("_", " ").capitalize())), _(text))
+    return [(str(DEFINITION_LABELS.get(key, key.replace("_", " ").capitalize())),
+             _(MIN_CELL_DEFINITION) % {"n": report["min_cell"]} if key == "min_cell" else _(text))
             for key, text in report["definitions"].items()]
 
 

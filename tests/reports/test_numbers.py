@@ -1,7 +1,6 @@
 """The results report's numbers on the seeded Operation Rescue Me: what the press release says."""
 
 import datetime as dt
-import time
 
 import pytest
 from django.utils import timezone
@@ -72,12 +71,10 @@ def test_ages_are_counted_per_year_on_the_start_date(rescue_me):
     assert sum(ages.values()) == 82 and report["age_unknown"] == 0
 
 
-def test_the_report_is_quick_and_its_queries_do_not_grow_with_the_list(
+def test_the_reports_queries_do_not_grow_with_the_list(
     rescue_me, django_assert_max_num_queries
 ):
-    started = time.perf_counter()
     with django_assert_max_num_queries(15):
         build_report(rescue_me.operation, public=True)
     with django_assert_max_num_queries(20):
         build_report(rescue_me.operation)
-    assert time.perf_counter() - started < 0.5

@@ -53,9 +53,10 @@ def test_the_ncic_clock_lists_every_overdue_child(as_user, operation, make_targe
     from reunite.operations import compliance
 
     monkeypatch.setattr(compliance, "SHOWN", 1)
+    reported = dt.datetime(2021, 4, 1, 9, 30, tzinfo=dt.UTC)  # long past the 2-hour deadline
     for name in ("Dulce", "Elena"):
         target = make_target(first_name=name, ncic=None, case="open")
-        LocalCase.objects.filter(child=target.child).update(opened_on=dt.date(2021, 4, 1))
+        LocalCase.objects.filter(child=target.child).update(reported_at=reported)
     client = as_user("coordinator")
     page = client.get(f"/ops/{operation.slug}/").content.decode()
     assert "Showing 1 of 2." in page and "?owes=ncic_entry" in page

@@ -2,6 +2,7 @@
 nothing stored by a job that fails, and a job seen only by those who may import into its
 operation."""
 
+import hashlib
 import io
 import json
 
@@ -21,7 +22,7 @@ HEADER = ["record_id", "first_name", "last_name", "second_last_name", "sex", "do
 ROWS = [
     ["LC-1", "Guadalupe", "Hernández", "Ortiz", "F", "2006-03-14", "M000000101", ""],
     ["LC-2", "Itzel", "Domínguez", "", "F", "13/45/2009", "", "21-00002"],
-    ["LC-3", "Brenda", "Ruiz", "Luna", "F", "07/04/2008", "", "21-00003"],
+    ["LC-3", "Brenda", "Ruiz", "Luna", "F", "2008-07-04", "", "21-00003"],
     ["LC-4", "Lupita", "Hernandez", "Ortiz", "F", "2006-03-14", "", ""],
 ]
 
@@ -206,8 +207,13 @@ def test_the_intake_page_queues_a_big_file_and_follows_it_to_its_result(
     client.force_login(cast["coordinator"])
     path = csv_file(tmp_path)
     with open(path, "rb") as handle:
-        page = client.post(f"/ops/{operation.slug}/intake/",
-                           {"file": handle, "agency": "LCPD", "format": ""}, HTTP_HX_REQUEST="true")
+        preview = client.post(f"/ops/{operation.slug}/intake/",
+                              {"file": handle, "agency": "LCPD", "format": ""},
+                              HTTP_HX_REQUEST="true")
+    assert preview.status_code == 200 and not IntakeJob.objects.exists()  # nothing yet
+    page = client.post(f"/ops/{operation.slug}/intake/", {
+        "pending": hashlib.sha256(path.read_bytes()).hexdigest(), "agency": "LCPD",
+        "action": "import"}, HTTP_HX_REQUEST="true")
     assert page.status_code == 200
     job = IntakeJob.objects.get()
     poll = f"/ops/{operation.slug}/intake/jobs/{job.pk}/"

@@ -350,7 +350,8 @@ def run_intake(
     agencies = list(Agency.objects.values_list("code", "ori"))
     checked = check_table(
         table, {code for code, _ in agencies}, date_order=date_order,
-        oris={ori.upper(): code for code, ori in agencies if ori}, list_date=received_on,
+        oris={ori.upper(): code for code, ori in agencies if ori},
+        list_date=received_on or operation.today(),  # an operation shown as of a past day
         budget=budget,
     )
     good, rejected = checked.good, checked.rejected

@@ -152,22 +152,26 @@ def held_reason(item: HeldMerge, plan: dict | None = None) -> str:
     return reason
 
 
+def queue_pair(operation, a, b, *, match_probability, agreements, reason) -> bool:
+    """Put two children before a person, once: not the same child, not already queued."""
+    if a.pk == b.pk:
+        return False
+    a, b = sorted([a, b], key=lambda c: c.pk)
+    if MatchReview.objects.filter(operation=operation, child_a=a, child_b=b).exists():
+        return False
+    MatchReview.objects.create(operation=operation, child_a=a, child_b=b,
+                               match_probability=match_probability, agreements=agreements,
+                               reason=reason)
+    return True
+
+
 def queue_held(operation, plan: dict) -> int:
     """One review item per held pair of clusters, with the conflicts in words."""
     queued = 0
     for item in plan.get("held", []):
         a, b = _child_for(item.left, plan["rows"]), _child_for(item.right, plan["rows"])
-        if a.pk == b.pk:
-            continue
-        a, b = sorted([a, b], key=lambda c: c.pk)
-        if MatchReview.objects.filter(operation=operation, child_a=a, child_b=b).exists():
-            continue
-        MatchReview.objects.create(
-            operation=operation, child_a=a, child_b=b,
-            match_probability=item.match_probability, agreements={},
-            reason=held_reason(item, plan),
-        )
-        queued += 1
+        queued += queue_pair(operation, a, b, match_probability=item.match_probability,
+                             agreements={}, reason=held_reason(item, plan))
     return queued
 
 

@@ -23,7 +23,7 @@ from django.db import transaction
 
 from reunite.agencies.models import Agency
 from reunite.audit import log
-from reunite.children.models import Child, LocalCase, MatchReview, NCICEntry, SourceRecord
+from reunite.children.models import Child, LocalCase, NCICEntry, SourceRecord
 from reunite.children.services import fill_from_record, live_child
 from reunite.core.errors import DomainError
 from reunite.core.uploads import Budget
@@ -435,17 +435,9 @@ def _queue_reviews(operation: Operation, plan: dict, reviews) -> int:
             b = live_child(plan["rows"][candidate.other_key].child)
         else:
             b = live_child(SourceRecord.objects.get(pk=int(candidate.other_key[4:])).child)
-        if a.pk == b.pk:
-            continue
-        a, b = sorted([a, b], key=lambda c: c.pk)
-        if MatchReview.objects.filter(operation=operation, child_a=a, child_b=b).exists():
-            continue
-        MatchReview.objects.create(
-            operation=operation, child_a=a, child_b=b,
-            match_probability=candidate.match_probability, agreements=candidate.agreements,
-            reason=identity.review_reason(plan, candidate),
-        )
-        queued += 1
+        queued += identity.queue_pair(
+            operation, a, b, match_probability=candidate.match_probability,
+            agreements=candidate.agreements, reason=identity.review_reason(plan, candidate))
     return queued
 
 

@@ -16,6 +16,11 @@ def _fast_and_isolated(settings, tmp_path):
     from django.core.cache import cache
 
     cache.clear()  # cached figures are keyed by ids a rolled-back test may hand out again
+    from django.utils import translation
+
+    translation.activate(settings.LANGUAGE_CODE)  # a test before may have left Spanish active
+    yield
+    translation.deactivate()
 
 
 @pytest.fixture

@@ -10,6 +10,8 @@ contract, which the other checks verify.
 
 import pytest
 import schemathesis
+from django.core.signals import request_finished, request_started
+from django.db import close_old_connections
 from hypothesis import HealthCheck, given, settings
 from hypothesis.errors import Unsatisfiable
 from rest_framework.authtoken.models import Token
@@ -23,7 +25,19 @@ EXAMPLES = 10
 
 
 @pytest.fixture
-def caller(cast, make_target):
+def keep_the_test_connection():
+    """Calling the WSGI application directly fires request_started/finished, whose handler
+    closes a connection that is inside a transaction (the test's own, on PostgreSQL): keep it
+    open for the test, as Django's test client does."""
+    for signal in (request_started, request_finished):
+        signal.disconnect(close_old_connections)
+    yield
+    for signal in (request_started, request_finished):
+        signal.connect(close_old_connections)
+
+
+@pytest.fixture
+def caller(cast, make_target, keep_the_test_connection):
     make_target()
     make_target(first_name="Mateo", last_name="Acosta", ncic=None)
     return Token.objects.create(user=cast["coordinator"]).key

@@ -1,7 +1,9 @@
 import sys
 from pathlib import Path
 
+from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
+from django.utils import translation
 
 from reunite.core.errors import DomainError
 from reunite.operations.services import get_operation
@@ -20,12 +22,16 @@ class Command(BaseCommand):
             help="aggregates only: no names, dates of birth, record ids or places below a county",
         )
         parser.add_argument("-o", "--output", type=Path, help="write to this file, not stdout")
+        parser.add_argument("--language", choices=[code for code, _name in settings.LANGUAGES],
+                            default=settings.LANGUAGE_CODE,
+                            help="the language of the Markdown, HTML and PDF report")
 
     def handle(self, *args, **options):
         fmt, output = options["format"], options["output"]
         try:
             operation = get_operation(options["operation"])
-            content = generate(operation, fmt=fmt, public=options["public"])
+            with translation.override(options["language"]):
+                content = generate(operation, fmt=fmt, public=options["public"])
         except DomainError as error:
             raise CommandError(f"{error.code}: {error.detail}") from None
         if output is not None:

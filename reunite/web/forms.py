@@ -135,6 +135,16 @@ class ActivityForm(forms.Form):
         label=_("Source"), required=False, max_length=200,
         help_text=_("For a database match: the dataset and its record id."),
     )
+    restricted = forms.ChoiceField(
+        label=_("Restricted information in this text"), required=False,
+        choices=[("", _("None")),
+                 ("screening_indicators", _("Screening indicators")),
+                 ("investigation_details", _("Investigation details")),
+                 ("foster_care", _("Foster-care status")),
+                 ("trafficking_indicators", _("Trafficking indicators"))],
+        help_text=_("Only roles with the need to know will read the text; the others see that "
+                    "a restricted entry exists."),
+    )
 
 
 class AssignForm(OperationForm):

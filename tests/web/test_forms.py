@@ -86,6 +86,19 @@ def test_a_note_in_two_clicks(as_user, make_target):
     assert activity.author.username == "analyst" and activity.kind == "database_match"
 
 
+def test_a_note_marked_restricted_is_read_only_by_those_who_may(as_user, make_target):
+    target = make_target()
+    as_user("caseworker").post(f"/children/{target.pk}/activity/", {
+        "kind": "note", "summary": "Screening at intake raised a concern",
+        "result": "", "restricted": "screening_indicators"}, **HTMX)
+    assert Activity.objects.get(target=target).restricted == "screening_indicators"
+    assert "Screening at intake raised a concern" in \
+        as_user("caseworker").get(f"/children/{target.pk}/").content.decode()
+    page = as_user("investigator").get(f"/children/{target.pk}/").content.decode()
+    assert "Screening at intake raised a concern" not in page
+    assert "Restricted: shown only to roles with the need to know" in page
+
+
 def test_services_and_screening_for_a_found_child(as_user, found_target):
     client = as_user("caseworker")
     client.post(f"/children/{found_target.pk}/service/", {

@@ -58,7 +58,8 @@ def _record_screening(target, data, user):
 def _log_activity(target, data, user):
     services.log_activity(target, kind=data["kind"], summary=data["summary"],
                           result=data["result"], occurred_at=data["occurred_at"],
-                          source=data["source"], user=user)
+                          source=data["source"], user=user,
+                          restricted=data.get("restricted") or "")
 
 
 def _assign(target, data, user):

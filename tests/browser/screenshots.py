@@ -97,7 +97,8 @@ def take(base: str, password: str) -> None:
             page.goto(f"{base}/ops/{slug}/intake/")
             page.set_input_files("#id_file", str(list_file(Path(tmp), size)))
             page.select_option("#id_agency", "DASO")
-            page.get_by_role("button", name="Import").click()
+            page.get_by_role("button", name="Preview").click()  # nothing is written before
+            page.get_by_role("button", name=re.compile(r"^Import \d+ rows?$")).click()
             page.wait_for_selector("#rejects-h")
             shoot(page, "intake-rejects", size)
             page.goto(f"{base}/ops/{slug}/review/")

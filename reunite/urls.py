@@ -1,13 +1,15 @@
 from django.contrib import admin
 from django.urls import include, path
 
+from reunite.web.urls import accounts_patterns, audit_patterns, documents_patterns
+
 urlpatterns = [
     path("admin/", admin.site.urls),
     path("api/v1/", include("reunite.api.urls")),
-    path("accounts/", include("reunite.accounts.urls")),
-    path("audit/", include("reunite.audit.urls")),
+    path("accounts/", include(accounts_patterns)),
+    path("audit/", include(audit_patterns)),
     path("i18n/", include("django.conf.urls.i18n")),
-    path("", include("reunite.documents.urls")),
+    path("", include(documents_patterns)),
     path("", include("reunite.web.urls")),
 ]
 

@@ -1,6 +1,6 @@
 """/api/v1/ (docs/api.md). Every path answers with and without its trailing slash."""
 
-from django.urls import include, re_path
+from django.urls import re_path
 from drf_spectacular.views import SpectacularAPIView, SpectacularRedocView, SpectacularSwaggerView
 
 from reunite.api.errors import not_found
@@ -15,6 +15,7 @@ from reunite.api.views.actions import (
     ServicesView,
 )
 from reunite.api.views.agencies import AgenciesView
+from reunite.api.views.audit import AuditEventsView, ChildViewsView
 from reunite.api.views.auth import TokenView
 from reunite.api.views.clocks import ClocksView
 from reunite.api.views.documents import (
@@ -73,7 +74,9 @@ urlpatterns = [
     route(r"intake-jobs/(?P<job_id>[^/]+)", IntakeJobView.as_view(), "intake-job"),
     route(r"intake-jobs/(?P<job_id>[^/]+)/retry", IntakeJobRetryView.as_view(), "intake-job-retry"),
     # Other apps' endpoints under /api/v1/ go here, before the catch-all below.
-    re_path(r"^audit/", include("reunite.audit.api_urls")),  # the auditors' API (issue 4)
+    route(r"audit/events", AuditEventsView.as_view(), "audit-events"),
+    route(r"audit/children/(?P<child_id>[^/]+)/views", ChildViewsView.as_view(),
+          "audit-child-views"),
     # Anything else under /api/v1/ is a JSON 404, never an HTML page.
     re_path(r"^[\s\S]*$", not_found, name="not-found"),  # newlines too
 ]

@@ -2,9 +2,12 @@ from django.urls import path
 
 from reunite.core import converters  # noqa: F401  (registers <id:…>)
 from reunite.web.views import (
+    accounts,
     actions,
+    audit,
     children,
     dashboard,
+    documents,
     home,
     intake,
     report,
@@ -33,3 +36,25 @@ urlpatterns = [
     path("children/<id:pk>/<slug:name>/", actions.action, name="action"),
     path("review/<id:pk>/decide/", review.decide, name="decide"),
 ]
+
+# Every page lives in reunite/web; these keep their own URL namespaces ("accounts:login",
+# "audit:events", "documents:poster") and are mounted by reunite/urls.py.
+accounts_patterns = ([
+    path("login/", accounts.LoginView.as_view(), name="login"),
+    path("verify/", accounts.verify, name="verify"),
+    path("enrol/", accounts.enrol, name="enrol"),
+    path("password/", accounts.PasswordChangeView.as_view(), name="password_change"),
+    path("logout/", accounts.LogoutView.as_view(), name="logout"),
+], "accounts")
+
+audit_patterns = ([
+    path("", audit.events, name="events"),
+    path("children/<id:child_id>/", audit.child_views, name="child_views"),
+], "audit")
+
+documents_patterns = ([
+    path("children/<int:pk>/photos/", documents.add_photo, name="add_photo"),
+    path("children/<int:pk>/attachments/", documents.add_attachment, name="add_attachment"),
+    path("children/<int:pk>/documents/<int:document_id>/remove/", documents.remove, name="remove"),
+    path("children/<int:pk>/poster.pdf", documents.poster, name="poster"),
+], "documents")

@@ -13,6 +13,8 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from django.conf import settings
+from django.utils import formats
+from django.utils.translation import gettext as _
 
 from reunite.core.errors import DomainError
 
@@ -81,21 +83,29 @@ def check_upload(uploaded_file, fmt: str | None = None) -> str:
     if size > limit:
         raise UploadTooLarge(
             "upload_too_large",
-            f"The file is {size:,} bytes; uploads are limited to {limit:,} bytes.",
+            _("The file is %(size)s bytes; uploads are limited to %(limit)s bytes.")
+            % {"size": _n(size), "limit": _n(limit)},
             "file",
         )
     name = getattr(uploaded_file, "name", "") or ""
     kind = _KIND_OF_FORMAT.get(fmt or "") or ALLOWED_SUFFIXES.get(Path(name).suffix.lower())
     if kind is None:
         raise DomainError(
-            "upload_type", "Only CSV, XLSX and XML (PFIF) files can be uploaded.", "file"
+            "upload_type", _("Only CSV, XLSX and XML (PFIF) files can be uploaded."), "file"
         )
     if size == 0 or not _looks_like(kind, uploaded_file, _head(uploaded_file)):
         raise DomainError(
-            "upload_type", f"The file's content is not {kind.upper()} as its name says.", "file"
+            "upload_type",
+            _("The file's content is not %(kind)s as its name says.") % {"kind": kind.upper()},
+            "file"
         )
     return kind
 
+
+
+def _n(number: int) -> str:
+    """A count as the reader's language writes it (1,048,576 / 1.048.576)."""
+    return formats.number_format(number, force_grouping=True)
 
 # ---------------------------------------------------------------------------------------------
 # Bounds on a list's content, checked before and while it is parsed. The readers call these for
@@ -134,39 +144,41 @@ class Budget:
         if size > self.limits.file_bytes:
             raise UploadTooLarge(
                 "upload_too_large",
-                f"The file is {size:,} bytes; lists are limited to {self.limits.file_bytes:,} "
-                "bytes.", "file",
+                _("The file is %(size)s bytes; lists are limited to %(limit)s bytes.")
+                % {"size": _n(size), "limit": _n(self.limits.file_bytes)}, "file",
             )
 
     def check_time(self) -> None:
         if time.monotonic() > self.deadline:
             raise DomainError(
                 "file_too_slow",
-                f"Reading the file took longer than {self.limits.seconds:g} seconds, the limit: "
-                "split it into smaller files.", "file",
+                _("Reading the file took longer than %(seconds)s seconds, the limit: split it "
+                  "into smaller files.") % {"seconds": f"{self.limits.seconds:g}"}, "file",
             )
 
     def check_rows(self, count: int) -> None:
         if count > self.limits.rows:
             raise DomainError(
                 "too_many_rows",
-                f"The file has more than {self.limits.rows:,} rows, the limit: split it into "
-                "smaller files.", "file",
+                _("The file has more than %(limit)s rows, the limit: split it into smaller "
+                  "files.") % {"limit": _n(self.limits.rows)}, "file",
             )
 
     def check_columns(self, count: int) -> None:
         if count > self.limits.columns:
             raise DomainError(
                 "too_many_columns",
-                f"The file has {count:,} columns; the limit is {self.limits.columns:,}.", "file",
+                _("The file has %(count)s columns; the limit is %(limit)s.")
+                % {"count": _n(count), "limit": _n(self.limits.columns)}, "file",
             )
 
     def check_cell(self, value: str, row: int, column: str) -> None:
         if len(value) > self.limits.cell_chars:
             raise DomainError(
                 "cell_too_long",
-                f"Row {row}, column '{column}' holds {len(value):,} characters; a cell may hold "
-                f"at most {self.limits.cell_chars:,}.", "file",
+                _("Row %(row)s, column '%(column)s' holds %(length)s characters; a cell may hold "
+                  "at most %(limit)s.") % {"row": row, "column": column, "length": _n(len(value)),
+                                           "limit": _n(self.limits.cell_chars)}, "file",
             )
 
     def check_workbook(self, data: bytes) -> None:
@@ -179,15 +191,16 @@ class Budget:
             archive = zipfile.ZipFile(io.BytesIO(data))
         except zipfile.BadZipFile:
             raise DomainError(
-                "invalid_file", "This is not an Excel workbook (.xlsx) that can be read.", "file"
+                "invalid_file", _("This is not an Excel workbook (.xlsx) that can be read."),
+                "file",
             ) from None
         with archive:
             expanded = sum(info.file_size for info in archive.infolist())
             if expanded > self.limits.expanded_bytes:
                 raise DomainError(
                     "workbook_too_large",
-                    f"The workbook unpacks to {expanded:,} bytes; the limit is "
-                    f"{self.limits.expanded_bytes:,} bytes.", "file",
+                    _("The workbook unpacks to %(size)s bytes; the limit is %(limit)s bytes.")
+                    % {"size": _n(expanded), "limit": _n(self.limits.expanded_bytes)}, "file",
                 )
             for info in archive.infolist():
                 if not _SHEET_PART.match(info.filename):
@@ -202,9 +215,9 @@ class Budget:
                 if rows - 1 > self.limits.rows:
                     raise DomainError(
                         "too_many_rows",
-                        f"A sheet of the workbook declares {rows:,} rows; the limit is "
-                        f"{self.limits.rows:,}: delete the empty rows below the list, or split "
-                        "it.", "file",
+                        _("A sheet of the workbook declares %(rows)s rows; the limit is "
+                          "%(limit)s: delete the empty rows below the list, or split it.")
+                        % {"rows": _n(rows), "limit": _n(self.limits.rows)}, "file",
                     )
                 self.check_columns(columns)
 

@@ -15,7 +15,9 @@ import re
 from dataclasses import dataclass, field
 
 from dateutil import parser as dateutil_parser
+from django.utils.translation import gettext as _
 
+from reunite.core.dates import PartialDate
 from reunite.core.errors import DomainError
 
 DMY, MDY = "dmy", "mdy"
@@ -54,15 +56,10 @@ _WORDS = _Spanish()
 def _iso(year: int, month: int | None = None, day: int | None = None, text: str = "",
          field: str = "") -> str:
     try:
-        if day is not None:
-            return dt.date(year, month or 0, day).isoformat()
-        if month is not None:
-            dt.date(year, month, 1)
-            return f"{year:04d}-{month:02d}"
-        return f"{year:04d}"
+        return PartialDate(year, month, day).iso()
     except ValueError:
-        raise DomainError("invalid_date", f"'{text}' is not a real calendar date.",
-                          field) from None
+        raise DomainError("invalid_date", _("'%(value)s' is not a real calendar date.")
+                          % {"value": text}, field) from None
 
 
 def evidence(value) -> str | None:
@@ -97,13 +94,16 @@ class DateOrder:
 
 def _rows_text(rows: list[int]) -> str:
     shown = ", ".join(str(r) for r in rows[:5])
-    return shown + (f" and {len(rows) - 5} more" if len(rows) > 5 else "")
+    if len(rows) > 5:
+        return _("%(rows)s and %(more)s more") % {"rows": shown, "more": len(rows) - 5}
+    return shown
 
 
 def decide_order(values, chosen: str | None = None) -> DateOrder:
     """Settle day-first or month-first for a whole file from its (row, value) pairs."""
     if chosen is not None and chosen not in ORDERS:
-        raise DomainError("invalid_date_order", f"'{chosen}' is not a date order: use dmy or mdy.",
+        raise DomainError("invalid_date_order",
+                          _("'%(value)s' is not a date order: use dmy or mdy.") % {"value": chosen},
                           "date_order")
     proof: dict[str, list[int]] = {DMY: [], MDY: []}
     either: list[tuple[int, str]] = []
@@ -117,18 +117,19 @@ def decide_order(values, chosen: str | None = None) -> DateOrder:
     if proof[DMY] and proof[MDY]:
         raise DomainError(
             "date_order_conflict",
-            f"The file's dates disagree: rows {_rows_text(proof[DMY])} are day-first "
-            f"(DD/MM/YYYY), rows {_rows_text(proof[MDY])} are month-first (MM/DD/YYYY). "
-            "Correct them so the file uses one order.", "date_order",
+            _("The file's dates disagree: rows %(dmy)s are day-first (DD/MM/YYYY), rows %(mdy)s "
+              "are month-first (MM/DD/YYYY). Correct them so the file uses one order.")
+            % {"dmy": _rows_text(proof[DMY]), "mdy": _rows_text(proof[MDY])}, "date_order",
         )
     if chosen is not None:
         against = proof[MDY if chosen == DMY else DMY]
         if against:
-            named = "day-first (DD/MM/YYYY)" if chosen == DMY else "month-first (MM/DD/YYYY)"
+            named = _("day-first (DD/MM/YYYY)") if chosen == DMY else _("month-first (MM/DD/YYYY)")
             raise DomainError(
                 "date_order_conflict",
-                f"The dates were to be read {named}, but rows {_rows_text(against)} cannot be "
-                "read that way. Check the order chosen.", "date_order",
+                _("The dates were to be read %(order)s, but rows %(rows)s cannot be read that way. "
+                  "Check the order chosen.") % {"order": named, "rows": _rows_text(against)},
+                "date_order",
             )
         return DateOrder(chosen, "chosen", [])
     for order in ORDERS:
@@ -138,9 +139,10 @@ def decide_order(values, chosen: str | None = None) -> DateOrder:
         row, value = either[0]
         raise DomainError(
             "date_order_needed",
-            f"The file's dates can be read day-first or month-first (row {row}: '{value}' is "
-            "either), and no date in it settles which. Say which with --date-order dmy or "
-            "--date-order mdy (on the page: \"Dates are written\").", "date_order",
+            _("The file's dates can be read day-first or month-first (row %(row)s: '%(value)s' is "
+              "either), and no date in it settles which. Say which with --date-order dmy or "
+              "--date-order mdy (on the page: \"Dates are written\").")
+            % {"row": row, "value": value}, "date_order",
         )
     return DateOrder()
 
@@ -185,19 +187,21 @@ def _read_text(text: str, field: str, order: str | None) -> str:
         if first == second:
             return _iso(year, first, second, text, field)
         if order is None:  # decide_order has seen the file: only a non-date can get here
-            raise DomainError("invalid_date", f"'{text}' is not a real calendar date.", field)
+            raise DomainError("invalid_date", _("'%(value)s' is not a real calendar date.")
+                              % {"value": text}, field)
         month, day = (second, first) if order == DMY else (first, second)
         return _iso(year, month, day, text, field)
     if _SHORT_YEAR.match(text):
         raise DomainError(
-            "invalid_date", f"'{text}' has a two-digit year: write the year in full.", field
+            "invalid_date",
+            _("'%(value)s' has a two-digit year: write the year in full.") % {"value": text}, field
         )
     if _HAS_LETTERS.search(text):
         return _words(text, field)
     raise DomainError(
         "invalid_date",
-        f"'{text}' is not a date: use YYYY-MM-DD, DD/MM/YYYY or MM/DD/YYYY (as the whole file "
-        "does), YYYY-MM or YYYY.", field,
+        _("'%(value)s' is not a date: use YYYY-MM-DD, DD/MM/YYYY or MM/DD/YYYY (as the whole "
+          "file does), YYYY-MM or YYYY.") % {"value": text}, field,
     )
 
 
@@ -205,16 +209,18 @@ def _words(text: str, field: str) -> str:
     """A date with its month in words ("14 de marzo de 2008", "March 14, 2008"): no order
     question. The day and year must both be there; a month and year alone is partial."""
     if not re.search(r"(?<!\d)\d{4}(?!\d)", text):
-        raise DomainError("invalid_date", f"'{text}' has no year written in full.", field)
+        raise DomainError("invalid_date", _("'%(value)s' has no year written in full.")
+                          % {"value": text}, field)
     missing = dt.datetime(1, 1, 1)
     try:
         # Not fuzzy: a word that is not a month or a joining word ("sometime") refuses the date.
         parsed = dateutil_parser.parse(text, parserinfo=_WORDS, default=missing)
         again = dateutil_parser.parse(text, parserinfo=_WORDS, default=dt.datetime(2, 2, 2))
     except (ValueError, OverflowError):
-        raise DomainError("invalid_date", f"'{text}' is not a date.", field) from None
+        raise DomainError("invalid_date", _("'%(value)s' is not a date.") % {"value": text},
+                          field) from None
     if parsed.year != again.year or parsed.year < 1000:
-        raise DomainError("invalid_date", f"'{text}' has no year.", field)
+        raise DomainError("invalid_date", _("'%(value)s' has no year.") % {"value": text}, field)
     if parsed.month != again.month:
         return _iso(parsed.year, text=text, field=field)
     if parsed.day != again.day:
@@ -224,18 +230,11 @@ def _words(text: str, field: str) -> str:
 
 @functools.lru_cache(maxsize=65536)
 def earliest(iso: str) -> dt.date:
-    """The first day a partial date can be."""
-    parts = [int(p) for p in iso.split("-")]
-    return dt.date(parts[0], parts[1] if len(parts) > 1 else 1, parts[2] if len(parts) > 2 else 1)
+    """The first day a partial date ("YYYY", "YYYY-MM" or "YYYY-MM-DD") can be."""
+    return PartialDate.from_iso(iso).earliest()
 
 
 @functools.lru_cache(maxsize=65536)
 def latest(iso: str) -> dt.date:
     """The last day a partial date can be."""
-    parts = [int(p) for p in iso.split("-")]
-    if len(parts) == 3:
-        return dt.date(*parts)
-    if len(parts) == 2:
-        following = dt.date(parts[0] + (parts[1] == 12), parts[1] % 12 + 1, 1)
-        return following - dt.timedelta(days=1)
-    return dt.date(parts[0], 12, 31)
+    return PartialDate.from_iso(iso).latest()

@@ -6,6 +6,8 @@
 import datetime as dt
 from dataclasses import dataclass
 
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 from unidecode import unidecode
 
 from reunite.children.models import RISK_FACTORS, Classification, Custody, NCICEntry
@@ -77,7 +79,8 @@ def _lookup(table: dict, value: str, field: str, what: str) -> str:
     found = table.get(unidecode(value).strip().lower())
     if found is None:
         raise DomainError(
-            f"invalid_{field}", f"'{value}' is not a known {what}.", field
+            f"invalid_{field}",
+            _("'%(value)s' is not a known %(what)s.") % {"value": value, "what": _(what)}, field
         )
     return found
 
@@ -94,8 +97,8 @@ def _color(table: dict, value: str, field: str) -> str:
             return code
     raise DomainError(
         f"invalid_{field}",
-        f"'{value}' is not an NCIC {field.replace('_', ' ')} code ({', '.join(table)}) "
-        "or a plain colour word.",
+        _("'%(value)s' is not an NCIC %(field)s code (%(codes)s) or a plain colour word.")
+        % {"value": value, "field": field, "codes": ", ".join(table)},
         field,
     )
 
@@ -107,7 +110,9 @@ def _one_of(value: str, options, field: str, what: str) -> str:
     key = STATUS_WORDS.get(unidecode(key), key)
     if key not in options:
         raise DomainError(
-            f"invalid_{field}", f"'{value}' is not a known {what}: use {', '.join(options)}.",
+            f"invalid_{field}",
+            _("'%(value)s' is not a known %(what)s: use %(options)s.")
+            % {"value": value, "what": _(what), "options": ", ".join(options)},
             field,
         )
     return key
@@ -122,9 +127,11 @@ def _date(value, field: str, today: dt.date, order: str | None) -> str:
     if not iso:
         return ""
     if earliest(iso) > today:
-        raise DomainError("invalid_date", f"{field} {iso} is in the future.", field)
+        raise DomainError("invalid_date", _("%(field)s %(date)s is in the future.")
+                          % {"field": field, "date": iso}, field)
     if latest(iso).year < 1900:
-        raise DomainError("invalid_date", f"{field} {iso} is too far back.", field)
+        raise DomainError("invalid_date", _("%(field)s %(date)s is too far back.")
+                          % {"field": field, "date": iso}, field)
     return iso
 
 
@@ -139,8 +146,8 @@ def _ncic_category(value: str) -> tuple[str, bool]:
     if code not in NCIC_CATEGORIES:
         raise DomainError(
             "invalid_ncic_category",
-            f"'{value}' is not an NCIC missing-person message key: use "
-            f"{', '.join(NCIC_CATEGORIES)}.", "ncic_category",
+            _("'%(value)s' is not an NCIC missing-person message key: use %(keys)s.")
+            % {"value": value, "keys": ", ".join(NCIC_CATEGORIES)}, "ncic_category",
         )
     return code, caution
 
@@ -150,10 +157,10 @@ def _split_full_name(value: str) -> tuple[str, str, str]:
     if "," not in value:
         raise DomainError(
             "invalid_full_name",
-            f"'{value}' cannot be split into surname and given names: write it LAST, FIRST "
-            "MIDDLE, or use separate name columns.", "full_name",
+            _("'%(value)s' cannot be split into surname and given names: write it LAST, FIRST "
+              "MIDDLE, or use separate name columns.") % {"value": value}, "full_name",
         )
-    last, _, given = value.partition(",")
+    last, _comma, given = value.partition(",")
     names = given.split()
     return last.strip(), (names[0] if names else ""), " ".join(names[1:])
 
@@ -191,10 +198,11 @@ def _sex(value: str, table: dict) -> str:
     if key in table and table[key] is None:
         raise DomainError(
             "invalid_sex",
-            f"'{value}' cannot be read in a column that uses H and F both: write H/M or M/F.",
+            _("'%(value)s' cannot be read in a column that uses H and F both: write H/M or "
+              "M/F.") % {"value": value},
             "sex",
         )
-    return _lookup(table, value, "sex", "sex (M, F, X or U; H/M in Spanish)") or "U"
+    return _lookup(table, value, "sex", gettext_noop("sex (M, F, X or U; H/M in Spanish)")) or "U"
 
 
 def clean_row(raw: dict, today: dt.date | None = None, reading: Reading | None = None) -> dict:
@@ -209,12 +217,13 @@ def clean_row(raw: dict, today: dt.date | None = None, reading: Reading | None =
            for key, value in raw.items()}
     record_id = row.get("record_id", "")
     if not record_id:
-        raise DomainError("required", "Every row needs a record_id.", "record_id")
+        raise DomainError("required", _("Every row needs a record_id."), "record_id")
     if row.get("full_name") and not (row.get("first_name") or row.get("last_name")):
         row["last_name"], row["first_name"], middle = _split_full_name(row["full_name"])
         row["middle_name"] = row.get("middle_name") or middle
     if not (row.get("first_name") or row.get("last_name")):
-        raise DomainError("required", "A row needs at least a first or a last name.", "first_name")
+        raise DomainError("required", _("A row needs at least a first or a last name."),
+                          "first_name")
     order = reading.date_order
     category, caution = _ncic_category(row.get("ncic_category", ""))
     clean = {
@@ -226,9 +235,10 @@ def clean_row(raw: dict, today: dt.date | None = None, reading: Reading | None =
         "aliases": _list(row.get("aliases", "")),
         "sex": _sex(row.get("sex", ""), reading.sex or SEX),
         "dob": _date(row.get("dob"), "dob", today, order),
-        "race": _lookup(RACE, row.get("race", ""), "race", "NCIC race code (A, B, I, W, U)"),
+        "race": _lookup(RACE, row.get("race", ""), "race",
+                        gettext_noop("NCIC race code (A, B, I, W, U)")),
         "ethnicity": _lookup(ETHNICITY, row.get("ethnicity", ""), "ethnicity",
-                             "ethnicity code (H, N, U)"),
+                             gettext_noop("ethnicity code (H, N, U)")),
         "height": row.get("height", ""),
         "weight": row.get("weight", ""),
         "eye_color": _color(EYE, row.get("eye_color", ""), "eye_color"),
@@ -243,21 +253,21 @@ def clean_row(raw: dict, today: dt.date | None = None, reading: Reading | None =
         "last_seen_country": country_code(row.get("last_seen_country", ""), "last_seen_country",
                                           default=""),
         "classification": _one_of(row.get("classification", ""), CLASSIFICATIONS,
-                                  "classification", "classification"),
+                                  "classification", gettext_noop("classification")),
         "ncic_nic": row.get("ncic_nic", "").upper().replace(" ", ""),
         "ncic_status": _one_of(row.get("ncic_status", ""), NCIC_STATUS, "ncic_status",
-                               "NCIC status"),
+                               gettext_noop("NCIC status")),
         "ncic_category": category,
         "ncic_entered_on": _date(row.get("ncic_entered_on"), "ncic_entered_on", today, order),
         "ori": row.get("ori", "").upper().replace(" ", ""),
         "local_agency": row.get("local_agency", "").upper(),
         "local_case_number": row.get("local_case_number", ""),
         "local_case_status": _one_of(row.get("local_case_status", ""), CASE_STATUS,
-                                     "local_case_status", "local case status"),
+                                     "local_case_status", gettext_noop("local case status")),
         "guardian_name": row.get("guardian_name", ""),
-        "custody": _one_of(row.get("custody", ""), CUSTODIES, "custody", "custody"),
+        "custody": _one_of(row.get("custody", ""), CUSTODIES, "custody", gettext_noop("custody")),
         "risk_factors": [
-            _one_of(item, RISK_FACTOR_CODES, "risk_factors", "risk factor")
+            _one_of(item, RISK_FACTOR_CODES, "risk_factors", gettext_noop("risk factor"))
             for item in _list(row.get("risk_factors", ""))
         ],
     }
@@ -274,36 +284,42 @@ def soft_warnings(record: dict, on: dt.date) -> list[tuple[str, str]]:
     `on` is the list's date: a child who was already 18 then is worth a second look.
     """
     found = []
-    if record["ncic_status"] and not record["ncic_nic"]:
-        found.append(("ncic_nic", f"ncic_status is '{record['ncic_status']}' but no ncic_nic is "
-                                  "given: no NCIC entry is recorded; the status is kept in the "
-                                  "source record."))
+    status = record["ncic_status"]
+    if status and not record["ncic_nic"]:
+        found.append(("ncic_nic", _("ncic_status is '%(status)s' but no ncic_nic is given: no NCIC "
+                                    "entry is recorded; the status is kept in the source record.")
+                      % {"status": status}))
     if (record.get("ncic_category") or record.get("ncic_entered_on")
             or record.get("ncic_entered_at")) and not record["ncic_nic"]:
-        found.append(("ncic_nic", "an NCIC message key or entry date or time is given without an "
-                                  "ncic_nic: kept in the source record only."))
+        found.append(("ncic_nic", _("an NCIC message key or entry date or time is given without "
+                                    "an ncic_nic: kept in the source record only.")))
     if record.get("ncic_caution"):
-        found.append(("ncic_category", "the NCIC entry carries the caution flag (message key "
-                                       "ending in C)."))
-    if record["ncic_status"] in ("cleared", "cancelled"):
-        found.append(("ncic_status", f"the NCIC entry is {record['ncic_status']} on a list of "
-                                     "missing children."))
+        found.append(("ncic_category", _("the NCIC entry carries the caution flag (message key "
+                                         "ending in C).")))
+    if status == "cleared":
+        found.append(("ncic_status", _("the NCIC entry is cleared on a list of missing "
+                                       "children.")))
+    elif status == "cancelled":
+        found.append(("ncic_status", _("the NCIC entry is cancelled on a list of missing "
+                                       "children.")))
     if record["local_case_status"] and not record["local_case_number"]:
-        found.append(("local_case_number", "local_case_status is given without a "
-                                           "local_case_number: no local case is recorded; the "
-                                           "status is kept in the source record."))
+        found.append(("local_case_number", _("local_case_status is given without a "
+                                             "local_case_number: no local case is recorded; the "
+                                             "status is kept in the source record.")))
     if record["local_case_status"] == "closed":
-        found.append(("local_case_status", "the local case is marked closed on a list of "
-                                           "missing children."))
+        found.append(("local_case_status", _("the local case is marked closed on a list of "
+                                             "missing children.")))
     dob, contact = record["dob"], record["date_last_contact"]
     if dob and contact and latest(contact) < earliest(dob):
-        found.append(("date_last_contact", f"date_last_contact {contact} is before the date of "
-                                           f"birth {dob}."))
+        found.append(("date_last_contact", _("date_last_contact %(contact)s is before the date "
+                                             "of birth %(dob)s.")
+                      % {"contact": contact, "dob": dob}))
     if dob:
         youngest_on = latest(dob)
         age = on.year - youngest_on.year - ((on.month, on.day) < (youngest_on.month,
                                                                   youngest_on.day))
         if age >= 18:
-            found.append(("dob", f"born {dob}: {age} or older on {on.isoformat()}, the list's "
-                                 "date, so no longer a minor."))
+            found.append(("dob", _("born %(dob)s: %(age)s or older on %(date)s, the list's date, "
+                                   "so no longer a minor.")
+                          % {"dob": dob, "age": age, "date": on.isoformat()}))
     return found

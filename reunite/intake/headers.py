@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from django.conf import settings
+from django.utils.translation import gettext as _
 from unidecode import unidecode
 
 from reunite.core.errors import DomainError
@@ -90,8 +91,9 @@ def map_columns(headers: list[str]) -> ColumnMap:
         if key and key in seen:
             raise DomainError(
                 "duplicate_header",
-                f"The header row names the same column twice: '{seen[key]}' and '{header}'. "
-                "Rename or remove one so no value is lost.", "file",
+                _("The header row names the same column twice: '%(first)s' and '%(second)s'. "
+                  "Rename or remove one so no value is lost.")
+                % {"first": seen[key], "second": header}, "file",
             )
         seen[key] = header
     mapped: dict[str, str] = {}
@@ -105,8 +107,9 @@ def map_columns(headers: list[str]) -> ColumnMap:
         if field in by_field:
             raise DomainError(
                 "duplicate_header",
-                f"The columns '{by_field[field]}' and '{header}' both mean {field}. "
-                "Rename or remove one so no value is lost.", "file",
+                _("The columns '%(first)s' and '%(second)s' both mean %(field)s. Rename or "
+                  "remove one so no value is lost.")
+                % {"first": by_field[field], "second": header, "field": field}, "file",
             )
         by_field[field] = header
         mapped[header] = field

@@ -24,7 +24,7 @@ from pathlib import Path
 
 from django.conf import settings
 from django.db import transaction
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from reunite.audit import log
 from reunite.core.errors import Conflict, DomainError, NotFound
@@ -92,7 +92,9 @@ def queue_intake(operation, agency, data: bytes, *, file_name: str, fmt: str | N
             job = IntakeJob.objects.create(
                 operation=operation, agency=agency, file_name=file_name,
                 file_sha256=hashlib.sha256(data).hexdigest(), format=fmt,
-                rows=count_rows(data, fmt), options=options or {}, created_by=user,
+                rows=count_rows(data, fmt), created_by=user,
+                # The worker writes the reasons in the language of whoever sent the file.
+                options={**(options or {}), "language": translation.get_language()},
             )
             path = _upload_path(job)
             path.write_bytes(data)
@@ -181,12 +183,14 @@ def run_job(job_id: int) -> dict | None:
     job.status, job.started_at, job.error = IntakeJob.Status.RUNNING, timezone.now(), ""
     job.attempts += 1
     job.save(update_fields=["status", "started_at", "error", "attempts"])
+    options = dict(job.options)
+    language = options.pop("language", None) or settings.LANGUAGE_CODE
     try:
-        with ProgressFile(_progress_path(job)) as progress:
+        with ProgressFile(_progress_path(job)) as progress, translation.override(language):
             batch = run_intake(
                 job.operation, job.agency, _upload_path(job).read_bytes(),
                 file_name=job.file_name, fmt=job.format or None, user=job.created_by,
-                progress=progress, **job.options,
+                progress=progress, **options,
             )
     except DomainError as error:
         _finish(job, IntakeJob.Status.FAILED, error=f"{error.code}: {error.detail}")

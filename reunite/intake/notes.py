@@ -12,6 +12,7 @@ import hashlib
 import json
 
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from reunite.agencies.models import Agency
 from reunite.audit import log
@@ -72,10 +73,11 @@ def import_notes(notes: list[PfifNote], operation: Operation, agency: Agency,
         if target is None:
             refused_row = refused_in_file.get(note.person_record_id)
             reason = (
-                f"A note about {note.person_record_id}, whose record was refused "
-                f"(see row {refused_row})." if refused_row is not None else
-                f"The note is about {note.person_record_id}, who is not on this "
-                "operation's list: send the person record with it."
+                _("A note about %(person)s, whose record was refused (see row %(row)s).")
+                % {"person": note.person_record_id, "row": refused_row}
+                if refused_row is not None else
+                _("The note is about %(person)s, who is not on this operation's list: send the "
+                  "person record with it.") % {"person": note.person_record_id}
             )
             rejected.append({"row": note.number, "record_id": note.note_record_id,
                              "field": "person_record_id", "reason": reason})

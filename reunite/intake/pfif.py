@@ -16,6 +16,7 @@ from dataclasses import dataclass, field
 
 import defusedxml.ElementTree as SafeET
 from defusedxml import DefusedXmlException
+from django.utils.translation import gettext as _
 
 from reunite.core.errors import DomainError
 
@@ -189,11 +190,11 @@ def _parse(data: bytes):
         return SafeET.fromstring(data)
     except DefusedXmlException:
         raise _refuse(
-            "The XML declares entities or external resources, which files from outside may not "
-            "use: send the PFIF file without a DTD."
+            _("The XML declares entities or external resources, which files from outside may "
+              "not use: send the PFIF file without a DTD.")
         ) from None
     except SafeET.ParseError as error:
-        raise _refuse(f"This is not PFIF XML: {error}.") from None
+        raise _refuse(_("This is not PFIF XML: %(error)s.") % {"error": error}) from None
 
 
 def _reject(number: int, record_id: str, field_name: str, reason: str) -> dict:
@@ -216,8 +217,8 @@ def read_pfif(data: bytes, *, domains: Collection[str] = (),
     if not namespaces:
         namespace = _local(root.tag)[0]
         raise _refuse(
-            f"This XML is not PFIF: its namespace is {namespace or 'none'}, and Reunite reads "
-            "PFIF 1.1 to 1.4 (http://zesty.ca/pfif/1.1 … /1.4)."
+            _("This XML is not PFIF: its namespace is %(namespace)s, and Reunite reads PFIF 1.1 "
+              "to 1.4 (http://zesty.ca/pfif/1.1 … /1.4).") % {"namespace": namespace or _("none")}
         )
     result = PfifFile(versions=[PFIF_NAMESPACES[n] for n in namespaces])
     nested = {
@@ -240,8 +241,8 @@ def read_pfif(data: bytes, *, domains: Collection[str] = (),
             _read_note(result, element, namespace, number, "", accepted)
     if not result.persons and not result.notes and not result.rejected:
         raise _refuse(
-            f"This PFIF {', '.join(result.versions)} file holds no person or note records: "
-            "nothing to import."
+            _("This PFIF %(versions)s file holds no person or note records: nothing to "
+              "import.") % {"versions": ", ".join(result.versions)}
         )
     return result
 
@@ -260,8 +261,9 @@ def _outside_domains(record_id: str, accepted: set[str]) -> str | None:
     if domain in accepted:
         return None
     return (
-        f"The record id's domain '{domain or '(none)'}' is not one this operation accepts "
-        f"({', '.join(sorted(accepted))})."
+        _("The record id's domain '%(domain)s' is not one this operation accepts "
+          "(%(accepted)s).") % {"domain": domain or _("(none)"),
+                                "accepted": ", ".join(sorted(accepted))}
     )
 
 
@@ -276,8 +278,8 @@ def _read_person(result: PfifFile, element, namespace: str, number: int, accepte
     expiry = parse_pfif_date(elements.get(EXPIRY_DATE, ""))
     if refusal is None and expiry is not None and expiry <= now:
         refusal = (EXPIRY_DATE, (
-            f"The record expired on {expiry:%Y-%m-%d %H:%M} UTC: its source no longer publishes "
-            "it, so it is not put on the list."
+            _("The record expired on %(moment)s UTC: its source no longer publishes it, so it "
+              "is not put on the list.") % {"moment": f"{expiry:%Y-%m-%d %H:%M}"}
         ))
     if refusal is not None:
         result.rejected.append(_reject(number, record_id, *refusal))
@@ -285,7 +287,8 @@ def _read_person(result: PfifFile, element, namespace: str, number: int, accepte
             note_id = _elements(note, namespace).get("note_record_id", "")
             result.rejected.append(_reject(
                 number, note_id, "person_record_id",
-                f"A note about {record_id}, whose record was refused (see row {number}).",
+                _("A note about %(person)s, whose record was refused (see row %(row)s).")
+                % {"person": record_id, "row": number},
             ))
         return
     result.rows.append((number, person_row(elements)))

@@ -18,6 +18,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 import charset_normalizer
+from django.utils.translation import gettext as _
 
 from reunite.core.errors import DomainError
 from reunite.core.uploads import Budget
@@ -110,8 +111,8 @@ def decode(data: bytes) -> tuple[str, str]:
     best = charset_normalizer.from_bytes(data, cp_isolation=ENCODINGS).best()
     if best is None:
         raise DomainError(
-            "invalid_file", "This is not a text file: save the list as CSV (or send the .xlsx).",
-            "file",
+            "invalid_file",
+            _("This is not a text file: save the list as CSV (or send the .xlsx)."), "file",
         )
     text = str(best)
     if text.startswith("\ufeff"):
@@ -142,7 +143,8 @@ def _separator(text: str) -> str:
 def _read_csv(data: bytes, budget: Budget) -> Table:
     text, encoding = decode(data)
     if "\x00" in text:
-        raise DomainError("invalid_file", "This is not a CSV file (it holds binary data).", "file")
+        raise DomainError("invalid_file", _("This is not a CSV file (it holds binary data)."),
+                          "file")
     separator = _separator(text)
     # The csv module's own cell limit would raise a bare error; let ours speak first.
     csv.field_size_limit(max(budget.limits.cell_chars + 1, 1024))
@@ -163,7 +165,7 @@ def _read_csv(data: bytes, budget: Budget) -> Table:
         found = next((i for i, (_, v) in enumerate(first_lines) if looks_like_header(v)), 0)
         header_row, header = first_lines[found] if first_lines else (1, None)
         if not header or not any(h.strip() for h in header):
-            raise DomainError("invalid_file", "The file has no header row.", "file")
+            raise DomainError("invalid_file", _("The file has no header row."), "file")
         header = _name_blank_headers([h.strip() for h in header])
         budget.check_columns(len(header))
         for line_number, values in _chain(first_lines[found + 1:], numbered):
@@ -174,8 +176,9 @@ def _read_csv(data: bytes, budget: Budget) -> Table:
                 # Most often a separator inside an unquoted value: every value after it is in
                 # the wrong column, so the row cannot be read as it stands.
                 malformed[line_number] = (
-                    f"The row has {len(values)} cells but the header names {len(header)} "
-                    "columns (a separator inside a value that is not in quotes?)."
+                    _("The row has %(cells)s cells but the header names %(columns)s columns (a "
+                      "separator inside a value that is not in quotes?).")
+                    % {"cells": len(values), "columns": len(header)}
                 )
             for name, value in zip(header, values, strict=False):
                 budget.check_cell(value, line_number, name)
@@ -187,11 +190,14 @@ def _read_csv(data: bytes, budget: Budget) -> Table:
         if "field larger than field limit" in str(error):
             raise DomainError(
                 "cell_too_long",
-                f"Line {reader.line_num} of the file holds a cell longer than "
-                f"{budget.limits.cell_chars:,} characters, the limit.", "file",
+                _("Line %(line)s of the file holds a cell longer than %(limit)s characters, the "
+                  "limit.") % {"line": reader.line_num, "limit": f"{budget.limits.cell_chars:,}"},
+                "file",
             ) from None
         raise DomainError(
-            "invalid_file", f"Line {reader.line_num} cannot be read as CSV: {error}.", "file"
+            "invalid_file",
+            _("Line %(line)s cannot be read as CSV: %(error)s.") % {"line": reader.line_num,
+                                                                   "error": error}, "file"
         ) from None
     budget.check_time()
     return Table("csv", rows, header, encoding=encoding, separator=separator,
@@ -216,7 +222,7 @@ def _read_xlsx(data: bytes, budget: Budget, sheet_name: str | None) -> Table:
         workbook = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
     except Exception:  # openpyxl raises many kinds for a file that is not a workbook
         raise DomainError(
-            "invalid_file", "This is not an Excel workbook (.xlsx) that can be read.", "file"
+            "invalid_file", _("This is not an Excel workbook (.xlsx) that can be read."), "file"
         ) from None
     try:
         names = workbook.sheetnames
@@ -224,8 +230,8 @@ def _read_xlsx(data: bytes, budget: Budget, sheet_name: str | None) -> Table:
             if sheet_name not in names:
                 raise DomainError(
                     "unknown_sheet",
-                    f"The workbook has no sheet '{sheet_name}'; its sheets are "
-                    f"{', '.join(repr(n) for n in names)}.", "sheet",
+                    _("The workbook has no sheet '%(sheet)s'; its sheets are %(sheets)s.")
+                    % {"sheet": sheet_name, "sheets": ", ".join(repr(n) for n in names)}, "sheet",
                 )
             candidates = [sheet_name]
         else:
@@ -238,9 +244,9 @@ def _read_xlsx(data: bytes, budget: Budget, sheet_name: str | None) -> Table:
                 return table
         raise DomainError(
             "no_header_row",
-            "No sheet of the workbook has a header row naming a record id and a name "
-            f"(record_id, first_name, last_name, …); its sheets are "
-            f"{', '.join(repr(n) for n in names)}.", "file",
+            _("No sheet of the workbook has a header row naming a record id and a name "
+              "(record_id, first_name, last_name, …); its sheets are %(sheets)s.")
+            % {"sheets": ", ".join(repr(n) for n in names)}, "file",
         )
     finally:
         workbook.close()
@@ -273,7 +279,8 @@ def _read_sheet(worksheet, name: str, budget: Budget, chosen: bool) -> Table | N
             return None
         first = next(((n, v) for n, v in skipped if any(c not in (None, "") for c in v)), None)
         if first is None:
-            raise DomainError("invalid_file", f"The sheet '{name}' has no header row.", "file")
+            raise DomainError("invalid_file", _("The sheet '%(sheet)s' has no header row.")
+                              % {"sheet": name}, "file")
         header_number, header = first
         following = [values for n, values in skipped if n > header_number]
         rest = worksheet.iter_rows(min_row=len(skipped) + 1, values_only=True)

@@ -20,6 +20,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from django.db import transaction
+from django.utils.translation import gettext as _
 
 from reunite.agencies.models import Agency
 from reunite.audit import log
@@ -96,7 +97,8 @@ def _check_lengths(record: dict) -> None:
         value = record.get(key) or ""
         if isinstance(value, str) and len(value) > longest:
             raise DomainError(
-                "too_long", f"{key} is {len(value)} characters long; at most {longest} fit.", key
+                "too_long", _("%(field)s is %(length)s characters long; at most %(limit)s fit.")
+                % {"field": key, "length": len(value), "limit": longest}, key
             )
 
 
@@ -115,9 +117,9 @@ def _settle_file(table: Table, columns: ColumnMap, date_order: str | None) -> tu
     elif "record_id" not in mapped and table.format != "pfif":
         raise DomainError(
             "no_record_id_column",
-            "No column holds the record id: the headers are "
-            f"{', '.join(repr(h) for h in table.headers)}. Name it record_id (or folio, "
-            "expediente, id…), or add its spelling to the headers file.", "file",
+            _("No column holds the record id: the headers are %(headers)s. Name it record_id (or "
+              "folio, expediente, id…), or add its spelling to the headers file.")
+            % {"headers": ", ".join(repr(h) for h in table.headers)}, "file",
         )
     readable = [(n, raw) for n, raw in table.rows if n not in table.malformed]
     dates = [(number, raw.get(mapped[f])) for number, raw in readable for f in DATE_FIELDS
@@ -165,7 +167,8 @@ def check_table(table: Table, agency_codes: set[str], *, date_order: str | None 
             if record["local_agency"] and record["local_agency"] not in agency_codes:
                 raise DomainError(
                     "unknown_agency",
-                    f"'{record['local_agency']}' is not a known agency code.", "local_agency",
+                    _("'%(value)s' is not a known agency code.")
+                    % {"value": record["local_agency"]}, "local_agency",
                 )
         except DomainError as error:
             rejected.append(_problem(number, canonical.get("record_id"), error.field or "",
@@ -184,15 +187,16 @@ def check_table(table: Table, agency_codes: set[str], *, date_order: str | None 
                 record["local_agency"] = oris[record["ori"]]
             else:
                 warnings.append(_problem(number, record_id, "ori",
-                                         f"ORI {record['ori']} is no agency's ORI here: kept in "
-                                         "the source record."))
+                                         _("ORI %(ori)s is no agency's ORI here: kept in the "
+                                           "source record.") % {"ori": record["ori"]}))
         for field_name, reason in soft_warnings(record, on):
             warnings.append(_problem(number, record_id, field_name, reason))
         if record_id in first_row_of and first_row_of[record_id][1] != content_hash:
             warnings.append(_problem(
                 number, record_id, "record_id",
-                f"record_id {record_id} is also on row {first_row_of[record_id][0]} with "
-                "different values: both are kept, as the same child."))
+                _("record_id %(record_id)s is also on row %(row)s with different values: both "
+                  "are kept, as the same child.")
+                % {"record_id": record_id, "row": first_row_of[record_id][0]}))
         first_row_of.setdefault(record_id, (number, content_hash))
         good.append(_Row(number, {k: str(v) for k, v in raw.items()}, record, content_hash))
     reading_report = {"detected": {**table.detected(), **settled}, "columns": columns.as_dict()}

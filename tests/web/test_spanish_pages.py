@@ -101,3 +101,22 @@ def test_a_refused_outcome_is_explained_in_spanish(spanish_pages, operation, mak
 def test_the_same_pages_in_english_are_caught_as_english(as_user, operation, found_target):
     page = as_user("coordinator").get(f"/ops/{operation.slug}/report/").content.decode()
     assert len(english_sentences(page, _data(operation))) > 5
+
+
+def test_an_intake_preview_gives_its_reasons_in_spanish(spanish_pages, operation):
+    """The reasons a row is refused or warned about, and how the file was read, in Spanish."""
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    client, _urls = spanish_pages
+    data = ("folio;nombre;apellido paterno;fecha de nacimiento;ncic_status\n"
+            "M-1;Lucía;Reyes;14/03/2008;active\n"
+            "M-2;Iker;Montoya;30/02/2009;\n"
+            "M-3;;;01/01/2008;\n").encode("cp1252")
+    response = client.post(f"/ops/{operation.slug}/intake/", {
+        "file": SimpleUploadedFile("daso.csv", data, content_type="text/csv"), "agency": "LCPD"},
+        HTTP_HX_REQUEST="true")
+    page = response.content.decode()
+    assert "no es una fecha que exista en el calendario" in page
+    assert "necesita al menos un nombre o un apellido" in page
+    assert "no se registra ninguna entrada NCIC" in page
+    assert english_sentences(page, _data(operation) + ["ncic_status", "ncic_nic"]) == []

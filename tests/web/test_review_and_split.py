@@ -103,3 +103,18 @@ def test_the_probability_is_never_rounded_up_to_certainty():
     assert model_probability(0.996) == "0.996"
     assert model_probability(0.99999) == "> 0.9999"
     assert model_probability(1.0) == "1"
+
+
+def test_an_identity_warning_from_the_linkage_engine_reads_in_spanish():
+    from django.utils import translation
+
+    from reunite.web.templatetags.review_tags import warning_text
+
+    reason = "joined by a shared identifier, but dates of birth 4 years apart (2010 and 2014)"
+    with translation.override("es"):
+        shown = warning_text(reason)
+        kept = warning_text("ya traducido por la importación")
+    assert shown.startswith("unidos por un identificador común, pero ")
+    assert "años" in shown and "2010" in shown and "2014" in shown
+    assert "joined" not in shown
+    assert kept == "ya traducido por la importación"

@@ -28,6 +28,7 @@ def model_probability(value) -> str:
 # it can write is translated here, values kept as they are.
 _PHRASES = [
     (r"Sure match held back: ", gettext_lazy("Sure match held back: ")),
+    (r"joined by a shared identifier, but ", gettext_lazy("joined by a shared identifier, but ")),
     (r"it also matches another record that clearly differs from this one \(",
      gettext_lazy("it also matches another record that clearly differs from this one (")),
     (r"a boy and a girl with different given names \(", gettext_lazy(
@@ -102,3 +103,12 @@ def reason_text(reason: str) -> str:
 
 
 _COMPILED = [re.compile(p) for p, _t in _PHRASES]
+
+
+@register.filter
+def warning_text(reason: str) -> str:
+    """An intake warning in the reader's language. The intake writes its own reasons in the
+    language of the import; only an identity conflict comes in the linkage engine's words."""
+    if reason and reason.startswith("joined by a shared identifier, but "):
+        return reason_text(reason)
+    return reason or ""

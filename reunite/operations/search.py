@@ -32,16 +32,24 @@ class TextSearch:
     ids: list[int] | None = None     # fuzzy results, best first
 
 
-def by_identifier(targets: QuerySet[Target], text: str) -> QuerySet[Target]:
+def identified_children(text: str) -> list[int]:
     """The children an agency's record id, an NCIC number (NIC) or a local case number names,
-    typed in any case and with or without spaces."""
+    typed in any case and with or without spaces: one query, each table through its own index
+    (an OR of the three across the list made the database scan every child on it)."""
     raw = text.strip()
     values = {raw, raw.upper().replace(" ", "")}
-    return targets.filter(
-        Q(child_id__in=SourceRecord.objects.filter(record_id__in=values).values("child_id"))
-        | Q(child_id__in=NCICEntry.objects.filter(nic__in=values).values("child_id"))
-        | Q(child_id__in=LocalCase.objects.filter(case_number__in=values).values("child_id"))
+    found = (
+        SourceRecord.objects.filter(record_id__in=values).order_by().values_list("child_id")
+        .union(NCICEntry.objects.filter(nic__in=values).order_by().values_list("child_id"),
+               LocalCase.objects.filter(case_number__in=values).order_by()
+               .values_list("child_id"))
     )
+    return sorted(child_id for (child_id,) in found)
+
+
+def by_identifier(targets: QuerySet[Target], text: str) -> QuerySet[Target]:
+    """The children on `targets` an identifier names (see `identified_children`)."""
+    return targets.filter(child_id__in=identified_children(text))
 
 
 def _starts_with(prefix: str) -> Q:
@@ -95,9 +103,11 @@ def closest_spellings(targets: QuerySet[Target], text: str) -> list[int]:
 def search_targets(targets: QuerySet[Target], text: str) -> TextSearch:
     """What the list and the API return for a query: the child an identifier names; else every
     child whose names match; else the closest spellings."""
-    named = by_identifier(targets, text)
-    if named.exists():
-        return TextSearch(named)
+    children = identified_children(text)
+    if children:
+        named = targets.filter(child_id__in=children)
+        if named.exists():
+            return TextSearch(named)
     exact = by_name(targets, text)
     if exact.exists():
         return TextSearch(exact)

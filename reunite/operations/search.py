@@ -16,8 +16,8 @@ from dataclasses import dataclass
 from django.db import connection
 from django.db.models import Q, QuerySet
 
-from reunite.children.models import ChildName, LocalCase, NCICEntry, SourceRecord
-from reunite.children.search import closeness, fuzzy_fragments, query_terms
+from reunite.children.models import Child, ChildName, LocalCase, NCICEntry, SourceRecord
+from reunite.children.search import Closeness, fuzzy_fragments, query_terms
 from reunite.operations.models import Target
 
 CANDIDATES_PER_WORD = 2000   # bound on rows scored per word when nothing matches exactly
@@ -88,14 +88,21 @@ def closest_spellings(targets: QuerySet[Target], text: str) -> list[int]:
         hits.update(set(named))
     if not hits:
         return []
-    # Those sharing the start of more words first, within the bound.
+    # Those sharing the start of more words first, within the bound. Their names are read by
+    # the children's own key and scored; only the close ones are then looked up on the list
+    # (a join of every candidate with the list made the database read every child).
     best = [child for child, _n in hits.most_common(CANDIDATES_PER_WORD * 2)]
-    candidates = targets.filter(child_id__in=best).order_by().values_list(
-        "pk", "child__search_text")
-    scored = [
-        (score, pk) for pk, names in candidates
-        if (score := closeness(text, names)) >= FUZZY_MIN_SCORE
-    ]
+    closeness = Closeness(text)
+    close = {
+        child_id: score
+        for child_id, names in Child.objects.filter(pk__in=best).order_by()
+        .values_list("pk", "search_text")
+        if (score := closeness(names)) >= FUZZY_MIN_SCORE
+    }
+    if not close:
+        return []
+    on_list = targets.filter(child_id__in=sorted(close)).order_by().values_list("pk", "child_id")
+    scored = [(close[child_id], pk) for pk, child_id in on_list]
     scored.sort(key=lambda pair: (-pair[0], pair[1]))
     return [pk for _score, pk in scored[:FUZZY_RESULTS]]
 

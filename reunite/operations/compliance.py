@@ -157,8 +157,9 @@ def _ncic_scope(targets: QuerySet[Target]):
 
 def _ncmec_scope(targets: QuerySet[Target]):
     """Outstanding children in foster care, and whether an NCMEC report stopped their clock."""
+    # A report is always recorded with its moment: no "stopped at an unknown moment".
     return (targets.filter(status=TargetStatus.OUTSTANDING, child__custody=Custody.CYFD),
-            Q(child_id__in=NCMECReport.objects.values("child_id")), None)  # a report is always recorded with its moment
+            Q(child_id__in=NCMECReport.objects.values("child_id")), None)
 
 
 def ncic_clocks(targets: QuerySet[Target], now: dt.datetime) -> Board:

@@ -3,7 +3,7 @@
 import datetime as dt
 
 from django.core.cache import cache
-from django.db.models import Count, Q
+from django.db.models import Count, Exists, OuterRef, Q
 from django.shortcuts import render
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
@@ -11,10 +11,12 @@ from django.utils.translation import gettext as _
 from reunite.access.policy import Cap, Restricted, may_see
 from reunite.access.scoping import get_operation_for, targets_for
 from reunite.audit.models import AuditEvent
+from reunite.children.models import Child
 from reunite.operations import compliance
 from reunite.operations.models import FollowUp, Outcome, Target, TargetStatus
 from reunite.reports.charts import Series, cumulative_chart
 from reunite.web.access import page
+from reunite.web.listing import NAME_ORDER
 
 OUTSTANDING_SHOWN = 12
 FOLLOW_UPS_SHOWN = 20
@@ -71,13 +73,30 @@ def finds_chart(operation, totals: dict, counts: dict, today) -> str:
 
 
 def oldest_outstanding(targets) -> list:
-    """The children longest on the list and still missing. The order is found on narrow rows
-    (date, surname, id) and only the rows shown are read whole: sorting the whole joined rows
-    of every outstanding child cost most of the dashboard."""
-    ids = list(
-        targets.filter(status=TargetStatus.OUTSTANDING)
-        .order_by("added_on", "child__last_name", "pk")
-        .values_list("pk", flat=True)[:OUTSTANDING_SHOWN]
+    """The children longest on the list and still missing, by the day they were added, then
+    surname. A baseline list is added on one day, so the surname decides among thousands: the
+    surname that bounds the first rows is read from the children's name index, and only the rows
+    up to it are sorted (sorting every outstanding child with its name cost most of the
+    dashboard). The same rows as sorting them all."""
+    outstanding = targets.filter(status=TargetStatus.OUTSTANDING)
+    days = list(outstanding.order_by("added_on").values_list("added_on", flat=True)
+                [:OUTSTANDING_SHOWN])
+    if not days:
+        return []
+    last_day = days[-1]
+    # Every row added before `last_day` is shown; the rest are the first rows of that day.
+    wanted = OUTSTANDING_SHOWN - sum(day < last_day for day in days)
+    on_last_day = outstanding.filter(added_on=last_day)
+    surnames = list(
+        Child.objects.filter(Exists(on_last_day.filter(child_id=OuterRef("pk"))))
+        .order_by(*NAME_ORDER).values_list("last_name", flat=True)[:wanted]
+    )
+    order = ("added_on", "child__last_name", "pk")
+    earlier = list(outstanding.filter(added_on__lt=last_day).order_by(*order)
+                   .values_list("pk", flat=True)[:OUTSTANDING_SHOWN])
+    ids = earlier + list(
+        on_last_day.filter(child__last_name__lte=surnames[-1]).order_by(*order)
+        .values_list("pk", flat=True)[:wanted]
     )
     rank = {pk: n for n, pk in enumerate(ids)}
     rows = (Target.objects.filter(pk__in=ids)

@@ -200,8 +200,10 @@ class ByChildName:
         """The `count` rows that follow a child in name order (keyset pagination: the next
         page costs the same at page 2 or page 500, where an offset walks every row before it).
         None when that child is not on the list any more."""
-        row = Child.objects.filter(pk=child_id, targets__in=self.targets).values(
-            *NAME_ORDER).first()
+        # "Still on the list" as a probe for this one child (`targets__in` made SQLite collect
+        # the ids of the whole list first).
+        on_list = Exists(self.targets.filter(child_id=OuterRef("pk")))
+        row = Child.objects.filter(on_list, pk=child_id).values(*NAME_ORDER).first()
         if row is None:
             return None
         descending = self.order[0].startswith("-")
@@ -214,7 +216,6 @@ class ByChildName:
         first = NAME_ORDER[0]
         # The first column's range lets the name index start at the cursor.
         start = Q(**{f"{first}__{'lte' if descending else 'gte'}": row[first]})
-        on_list = Exists(self.targets.filter(child_id=OuterRef("pk")))
         ids = list(Child.objects.filter(start, beyond, on_list).order_by(*self.order)
                    .values_list("pk", flat=True)[:count])
         return self._rows(ids)

@@ -189,20 +189,27 @@ def main() -> int:
     parser.add_argument("--backups", type=int, default=10)
     parser.add_argument("--quick", action="store_true",
                         help="5,000 children, 10 s rounds, 5 verifications, 2 backups")
-    parser.add_argument("--database-url", help="an empty database to fill, e.g. PostgreSQL")
+    parser.add_argument("--database-url", help="a database to fill, e.g. PostgreSQL (one that "
+                        "web_bench.py filled with as many children is reused)")
+    parser.add_argument("--keep", metavar="DIR",
+                        help="keep the SQLite database in DIR, and reuse one web_bench.py --keep "
+                             "left there")
     arguments, _others = parser.parse_known_args()
     if arguments.quick:
         arguments.children, arguments.seconds = 5_000, 10
         arguments.verify_runs, arguments.backups = 5, 2
     with tempfile.TemporaryDirectory(prefix="reunite-load-bench-") as scratch:
-        folder = Path(scratch)
+        folder = Path(arguments.keep or scratch)
+        folder.mkdir(parents=True, exist_ok=True)
         web_bench.configure(arguments.database_url, folder)
         from django.db import connection
         from rest_framework.authtoken.models import Token
 
-        made = web_bench.generate(arguments.children)
+        made = web_bench.existing(arguments.children) or web_bench.generate(arguments.children)
+        with connection.cursor() as cursor:  # as web_bench.py: statistics, visibility map
+            cursor.execute("VACUUM ANALYZE" if connection.vendor == "postgresql" else "ANALYZE")
         operation = made["operation"]
-        token = Token.objects.create(user=made["user"]).key
+        token = Token.objects.get_or_create(user=made["user"])[0].key
         target = operation.targets.order_by("pk").first()
         database_url = os.environ["DATABASE_URL"]
         vendor = connection.vendor

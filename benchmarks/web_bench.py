@@ -223,7 +223,7 @@ def time_pages(operation, user, repeat: int) -> dict:
 
 
 def _budget(name: str) -> int:
-    return DASHBOARD_BUDGET_MS if name == "dashboard" else BUDGET_MS
+    return DASHBOARD_BUDGET_MS if name.startswith("dashboard") else BUDGET_MS
 
 
 def write_outputs(section: dict) -> None:
@@ -286,8 +286,10 @@ def main() -> int:
         started = time.perf_counter()
         made = existing(children) or generate(children)
         generated = round(time.perf_counter() - started, 1)
-        with connection.cursor() as cursor:  # planner statistics, as a loaded database has
-            cursor.execute("ANALYZE")
+        with connection.cursor() as cursor:
+            # Planner statistics and (PostgreSQL) the visibility map, as autovacuum leaves a
+            # loaded database: without it no index-only scan is possible on fresh rows.
+            cursor.execute("VACUUM ANALYZE" if connection.vendor == "postgresql" else "ANALYZE")
         results = time_pages(made["operation"], made["user"], arguments.repeat)
         write_outputs({
             "children": children, "database": connection.vendor, "cores": os.cpu_count(),

@@ -257,8 +257,10 @@ class LocalCase(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["agency", "case_number"], name="unique_agency_case")
         ]
-        # Search finds a child by a case number typed without its agency.
-        indexes = [models.Index(fields=["case_number"], name="local_case_number")]
+        # Search finds a child by a case number typed without its agency; the compliance clocks
+        # find the children reported at a recorded moment (before a deadline) from the index.
+        indexes = [models.Index(fields=["case_number"], name="local_case_number"),
+                   models.Index(fields=["reported_at", "child"], name="local_case_reported")]
 
     def __str__(self) -> str:
         return f"{self.agency.code} case {self.case_number} ({self.status})"

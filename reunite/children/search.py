@@ -69,12 +69,30 @@ def query_terms(query: str) -> list[set[str]]:
 def closeness(query: str, search_text: str) -> float:
     """How well a (possibly misspelt) query fits a child's names, 0–100: the mean over the
     query's words of the best similarity to any of the child's names."""
-    words = fold(query).split()
-    names = search_text.split()
-    if not words or not names:
-        return 0.0
-    best = [max(fuzz.ratio(word, name) for name in names) for word in words]
-    return sum(best) / len(best)
+    return Closeness(query)(search_text)
+
+
+class Closeness:
+    """`closeness` for one query over many children: each (query word, name) similarity is
+    computed once, since thousands of candidates share a few hundred names."""
+
+    def __init__(self, query: str):
+        self.words = fold(query).split()
+        self._ratios: dict[str, list[float]] = {}
+
+    def _ratio(self, name: str) -> list[float]:
+        known = self._ratios.get(name)
+        if known is None:
+            known = self._ratios[name] = [fuzz.ratio(word, name) for word in self.words]
+        return known
+
+    def __call__(self, search_text: str) -> float:
+        names = search_text.split()
+        if not self.words or not names:
+            return 0.0
+        ratios = [self._ratio(name) for name in names]
+        best = [max(r[n] for r in ratios) for n in range(len(self.words))]
+        return sum(best) / len(best)
 
 
 def fuzzy_fragments(query: str) -> list[str]:

@@ -95,9 +95,11 @@ class Target(models.Model):
             models.UniqueConstraint(fields=["operation", "child"], name="one_episode_per_operation")
         ]
         # The list, the dashboard and the report all start from "this operation's listed
-        # children with this status".
+        # children with this status"; with `on_baseline` the dashboard's headline counts are
+        # read from the index alone.
         indexes = [
-            models.Index(fields=["operation", "active", "status"], name="target_list_status"),
+            models.Index(fields=["operation", "active", "status", "on_baseline"],
+                         name="target_list_status_baseline"),
             # The dashboard's "still missing", oldest on the list first.
             models.Index(fields=["operation", "active", "status", "added_on"],
                          name="target_status_added"),

@@ -7,6 +7,7 @@ NIC, case number), then names in any spelling, alias or nickname, then the close
 import datetime as dt
 from dataclasses import dataclass, field
 
+from django.db import connection
 from django.db.models import (
     Exists,
     OuterRef,
@@ -121,6 +122,15 @@ def _born_after(day: dt.date) -> Q:
     )
 
 
+def _has_risk(code: str) -> Q:
+    """Children whose risk factors (a JSON list of canonical codes) include `code`. PostgreSQL
+    tests the list itself (jsonb containment); SQLite, which has no such lookup, matches the
+    quoted code in the list's text. Both keep exactly the lists holding the code."""
+    if connection.vendor == "postgresql":
+        return Q(child__risk_factors__contains=[code])
+    return Q(child__risk_factors__icontains=f'"{code}"')
+
+
 def apply_filters(targets: QuerySet[Target], query: ListQuery,
                   ages_on: dt.date | None = None,
                   today: dt.date | None = None) -> QuerySet[Target]:
@@ -150,8 +160,7 @@ def apply_filters(targets: QuerySet[Target], query: ListQuery,
         targets = targets.filter(child_id__in=LocalCase.objects.filter(
             classification=query.classification).values("child_id"))
     if query.risk:
-        # risk_factors is a JSON list of codes: match the quoted code inside it.
-        targets = targets.filter(child__risk_factors__icontains=f'"{query.risk}"')
+        targets = targets.filter(_has_risk(query.risk))
     if query.owes:
         targets = compliance.owing(targets, query.owes, clock_time(today))
     return targets
@@ -191,8 +200,10 @@ class ByChildName:
         """The `count` rows that follow a child in name order (keyset pagination: the next
         page costs the same at page 2 or page 500, where an offset walks every row before it).
         None when that child is not on the list any more."""
-        row = Child.objects.filter(pk=child_id, targets__in=self.targets).values(
-            *NAME_ORDER).first()
+        # "Still on the list" as a probe for this one child (`targets__in` made SQLite collect
+        # the ids of the whole list first).
+        on_list = Exists(self.targets.filter(child_id=OuterRef("pk")))
+        row = Child.objects.filter(on_list, pk=child_id).values(*NAME_ORDER).first()
         if row is None:
             return None
         descending = self.order[0].startswith("-")
@@ -205,7 +216,6 @@ class ByChildName:
         first = NAME_ORDER[0]
         # The first column's range lets the name index start at the cursor.
         start = Q(**{f"{first}__{'lte' if descending else 'gte'}": row[first]})
-        on_list = Exists(self.targets.filter(child_id=OuterRef("pk")))
         ids = list(Child.objects.filter(start, beyond, on_list).order_by(*self.order)
                    .values_list("pk", flat=True)[:count])
         return self._rows(ids)

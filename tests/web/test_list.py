@@ -175,3 +175,22 @@ def test_next_pages_read_from_the_last_child_shown_and_match_numbered_pages(
                     "Eva Ortiz", "Fabiola Ruiz"]
     # a numbered page (a bookmark, "Previous") gives the same rows as the cursor did
     assert names(client.get(url, {"page": 3}).content.decode()) == ["Carla Díaz", "Eva Ortiz"]
+
+
+def test_the_risk_filter_keeps_exactly_the_children_holding_that_risk(
+        as_user, operation, make_target):
+    # PostgreSQL reads the list of codes itself, SQLite its text: the same children either way
+    for first, risks in [("Ana", ["homelessness", "substance_abuse"]),
+                         ("Berta", ["substance_abuse"]), ("Carla", [])]:
+        target = make_target(first_name=first, last_name="Ruiz")
+        target.child.risk_factors = risks
+        target.child.save()
+    client = as_user("coordinator")
+
+    def names(risk):
+        text = client.get(_url(operation), {"risk": risk}).content.decode()
+        return {n for n in ("Ana Ruiz", "Berta Ruiz", "Carla Ruiz") if n in text}
+
+    assert names("homelessness") == {"Ana Ruiz"}
+    assert names("substance_abuse") == {"Ana Ruiz", "Berta Ruiz"}
+    assert names("prior_runaway") == set()

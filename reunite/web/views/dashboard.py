@@ -3,7 +3,7 @@
 import datetime as dt
 
 from django.core.cache import cache
-from django.db.models import Count, Q
+from django.db.models import Count, Exists, OuterRef, Q
 from django.shortcuts import render
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
@@ -11,10 +11,12 @@ from django.utils.translation import gettext as _
 from reunite.access.policy import Cap, Restricted, may_see
 from reunite.access.scoping import get_operation_for, targets_for
 from reunite.audit.models import AuditEvent
+from reunite.children.models import Child
 from reunite.operations import compliance
-from reunite.operations.models import FollowUp, Outcome, TargetStatus
+from reunite.operations.models import FollowUp, Outcome, Target, TargetStatus
 from reunite.reports.charts import Series, cumulative_chart
 from reunite.web.access import page
+from reunite.web.listing import NAME_ORDER
 
 OUTSTANDING_SHOWN = 12
 FOLLOW_UPS_SHOWN = 20
@@ -44,7 +46,7 @@ def headline(targets) -> dict:
 def finds_by_day(targets) -> dict[str, list[tuple]]:
     """Running totals of children recovered and located, by day, in one grouped query."""
     rows = (
-        Outcome.objects.filter(target__in=targets.values("pk"))
+        Outcome.objects.filter(compliance.on_list(targets))
         .order_by().values_list("status", "date").annotate(n=Count("pk")).order_by("date")
     )
     totals = {TargetStatus.RECOVERED: [], TargetStatus.LOCATED: []}
@@ -68,6 +70,38 @@ def finds_chart(operation, totals: dict, counts: dict, today) -> str:
             "n": counts["baseline"]},
         width=CHART_WIDTH,
     )
+
+
+def oldest_outstanding(targets) -> list:
+    """The children longest on the list and still missing, by the day they were added, then
+    surname. A baseline list is added on one day, so the surname decides among thousands: the
+    surname that bounds the first rows is read from the children's name index, and only the rows
+    up to it are sorted (sorting every outstanding child with its name cost most of the
+    dashboard). The same rows as sorting them all."""
+    outstanding = targets.filter(status=TargetStatus.OUTSTANDING)
+    days = list(outstanding.order_by("added_on").values_list("added_on", flat=True)
+                [:OUTSTANDING_SHOWN])
+    if not days:
+        return []
+    last_day = days[-1]
+    # Every row added before `last_day` is shown; the rest are the first rows of that day.
+    wanted = OUTSTANDING_SHOWN - sum(day < last_day for day in days)
+    on_last_day = outstanding.filter(added_on=last_day)
+    surnames = list(
+        Child.objects.filter(Exists(on_last_day.filter(child_id=OuterRef("pk"))))
+        .order_by(*NAME_ORDER).values_list("last_name", flat=True)[:wanted]
+    )
+    order = ("added_on", "child__last_name", "pk")
+    earlier = list(outstanding.filter(added_on__lt=last_day).order_by(*order)
+                   .values_list("pk", flat=True)[:OUTSTANDING_SHOWN])
+    ids = earlier + list(
+        on_last_day.filter(child__last_name__lte=surnames[-1]).order_by(*order)
+        .values_list("pk", flat=True)[:wanted]
+    )
+    rank = {pk: n for n, pk in enumerate(ids)}
+    rows = (Target.objects.filter(pk__in=ids)
+            .select_related("child", "assigned_agency", "assignee").order_by())
+    return sorted(rows, key=lambda target: rank[target.pk])
 
 
 def data_version() -> int:
@@ -97,11 +131,7 @@ def figures(request, operation, targets, today, now) -> dict:
         "follow_ups_total": sum(follow_up_counts.values()),
         "ncic_clocks": compliance.ncic_clocks(targets, now),
         "ncmec_clocks": compliance.ncmec_clocks(targets, now) if sees_foster_care else None,
-        "outstanding": list(
-            targets.filter(status=TargetStatus.OUTSTANDING)
-            .select_related("child", "assigned_agency", "assignee")
-            .order_by("added_on", "child__last_name", "pk")[:OUTSTANDING_SHOWN]
-        ),
+        "outstanding": oldest_outstanding(targets),
     }
     cache.set(key, data, FIGURES_SECONDS)
     return data

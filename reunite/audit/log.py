@@ -41,6 +41,7 @@ from reunite.audit import spool
 from reunite.audit.context import Actor, actor_for_request, actor_for_user, current_actor
 from reunite.audit.models import AuditChainHead, AuditEvent, chain_hash
 from reunite.core.bulk import insert_rows
+from reunite.core.sqlite import busy, patience
 
 GENESIS = "0" * 64
 logger = logging.getLogger(__name__)
@@ -151,27 +152,8 @@ def _seal_quietly() -> None:
         logger.exception("audit events could not be sealed now; the next seal will take them")
 
 
-@contextmanager
-def _patience(conn, patience_ms: int | None):
-    """On SQLite, wait at most `patience_ms` for the write lock (the connection's own timeout
-    otherwise). PostgreSQL sealers skip a locked head instead of waiting."""
-    if conn.vendor != "sqlite" or patience_ms is None or conn.in_atomic_block:
-        yield
-        return
-    conn.ensure_connection()
-    default_ms = int(float(conn.settings_dict.get("OPTIONS", {}).get("timeout", 5)) * 1000)
-    with conn.cursor() as cursor:
-        cursor.execute(f"PRAGMA busy_timeout = {int(patience_ms)}")
-    try:
-        yield
-    finally:
-        with conn.cursor() as cursor:
-            cursor.execute(f"PRAGMA busy_timeout = {default_ms}")
-
-
-def _busy(error: Exception) -> bool:
-    text = str(error).lower()
-    return "locked" in text or "busy" in text
+_patience = patience  # reunite.core.sqlite
+_busy = busy
 
 
 def seal(*, patience_ms: int | None = None) -> int:

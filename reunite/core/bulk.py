@@ -6,13 +6,60 @@ exactly as the ORM stores it) and the rows go out as multi-row INSERTs, with RET
 new ids where the caller needs them (SQLite 3.35+ and PostgreSQL both return them in order).
 No signals are sent and no save() runs: use it only for plain rows written inside a domain
 function that does its own auditing.
+
+Most values need no preparing at all: a str for a text column, an int for an integer column or a
+foreign key, a bool for a boolean are stored as they are (the field's own preparation would return
+the same value). Those go straight through; any other value (a date, JSON, a UUID, None on a
+foreign key, an expression…) goes through its field as the ORM would send it.
 """
 
 from __future__ import annotations
 
-from django.db import connection
+from collections.abc import Callable
+
+from django.db import DEFAULT_DB_ALIAS, connections
+from django.db.models import fields as model_fields
 
 MAX_PARAMETERS = 30_000  # per statement: under SQLite's 32,766 and PostgreSQL's 65,535
+
+TEXT_FIELDS = (model_fields.CharField, model_fields.TextField, model_fields.SlugField,
+               model_fields.EmailField)
+INTEGER_FIELDS = (model_fields.IntegerField, model_fields.BigIntegerField,
+                  model_fields.SmallIntegerField, model_fields.PositiveIntegerField,
+                  model_fields.PositiveBigIntegerField, model_fields.PositiveSmallIntegerField,
+                  model_fields.AutoField, model_fields.BigAutoField, model_fields.SmallAutoField)
+
+
+def _preparer(field, conn) -> Callable:
+    """obj → the value stored for `field`, exactly as field.get_db_prep_save(field.pre_save(obj,
+    True), conn) gives it, without the field's round trips for the common plain values."""
+    attname = field.attname
+
+    def generic(obj):
+        return field.get_db_prep_save(field.pre_save(obj, True), conn)
+
+    kind = type(field)
+    target = field.target_field if field.is_relation and field.many_to_one else field
+    if field.is_relation and not field.many_to_one:
+        return generic
+    if kind in TEXT_FIELDS:
+        def text(obj):
+            value = getattr(obj, attname)
+            return value if type(value) is str else generic(obj)
+        return text
+    if type(target) in INTEGER_FIELDS:
+        adapt, internal = conn.ops.adapt_integerfield_value, target.get_internal_type()
+
+        def integer(obj):
+            value = getattr(obj, attname)
+            return adapt(value, internal) if type(value) is int else generic(obj)
+        return integer
+    if kind is model_fields.BooleanField:
+        def boolean(obj):
+            value = getattr(obj, attname)
+            return value if type(value) is bool else generic(obj)
+        return boolean
+    return generic
 
 
 def insert_rows(model, objects: list, *, with_ids: bool = False) -> None:
@@ -20,6 +67,7 @@ def insert_rows(model, objects: list, *, with_ids: bool = False) -> None:
     given; otherwise the database assigns it, and with `with_ids` it is set on each object."""
     if not objects:
         return
+    connection = connections[DEFAULT_DB_ALIAS]  # the connection itself, not the proxy
     meta = model._meta
     preset = objects[0].pk is not None
     fields = [f for f in meta.concrete_fields if preset or not f.primary_key]
@@ -28,11 +76,11 @@ def insert_rows(model, objects: list, *, with_ids: bool = False) -> None:
     row_sql = f"({', '.join(['%s'] * len(fields))})"
     per_statement = max(1, MAX_PARAMETERS // len(fields))
     returning = with_ids and not preset
+    preparers = [_preparer(f, connection) for f in fields]
     with connection.cursor() as cursor:
         for start in range(0, len(objects), per_statement):
             chunk = objects[start:start + per_statement]
-            params = [f.get_db_prep_save(f.pre_save(obj, True), connection)
-                      for obj in chunk for f in fields]
+            params = [prepare(obj) for obj in chunk for prepare in preparers]
             sql = f"INSERT INTO {table} ({columns}) VALUES {', '.join([row_sql] * len(chunk))}"
             if returning:
                 pk = connection.ops.quote_name(meta.pk.column)

@@ -51,7 +51,10 @@ def known_records_for(new_records: dict[str, dict]) -> tuple[dict[str, dict], in
         known = {f"src:{pk}": fields for pk, fields in _live_records().values_list("pk", "fields")}
         return known, total
     if lag:
-        ensure_key_index()
+        from django.db import transaction
+
+        with transaction.atomic():  # a short write of its own (derived data, not the import's)
+            ensure_key_index()
     keys = sorted({key for _id, key in blocking.blocking_keys(
         [{**record, "record_id": name} for name, record in new_records.items()],
         blocking.QUERY_SIDE)})

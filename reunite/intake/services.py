@@ -17,9 +17,10 @@ import datetime as dt
 import hashlib
 import json
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from django.db import transaction
+from django.db.models import Count, Max
 
 from reunite.agencies.models import Agency
 from reunite.audit import log
@@ -368,17 +369,24 @@ def run_intake(
         preview.accepted = total
         return preview
 
+    # Deciding which child each row is only reads: it runs before the write transaction, so
+    # that on SQLite the one write lock is held for the writing alone, not for the minutes of
+    # comparing (pages and the API write sessions, notes, sign-ins meanwhile).
+    seen = _known_state()
+    plan, reviews = _decide(good, agency, progress)
     with transaction.atomic():
+        if _known_state() != seen:
+            # Someone stored or merged children since: decide again, under the write lock, so
+            # the rows are compared with exactly what is stored (as deciding inside always did).
+            good = [replace(row, child=None, matched_by=SourceRecord.MatchedBy.NEW,
+                            probability=None, known_source=None, group=[]) for row in good]
+            plan, reviews = _decide(good, agency, progress)
         batch = ImportBatch.objects.create(
             operation=operation, agency=agency, file_name=file_name, file_sha256=file_sha256,
             format=fmt, rows=pfif.persons if pfif is not None else len(table.rows),
             rejected=rejected, warnings=checked.warnings, reading=checked.reading,
             created_by=user,
         )
-        _resolve_by_rules(good, agency, progress)
-        unresolved = [row for row in good if row.child is None]
-        plan, reviews = _group_new_rows(
-            unresolved, agency, progress, resolved=[r for r in good if r.child is not None])
         for members, known_source, probability in _plan_groups(plan):
             if known_source is not None:
                 child = live_child(known_source.child)
@@ -417,6 +425,26 @@ def run_intake(
                      "identity_warnings": batch.identity_warnings},
         )
     return batch
+
+
+def _decide(good: list[_Row], agency: Agency, progress) -> tuple[dict, list]:
+    """Rules, then the linkage engine and the identity plan for the rows no rule settled."""
+    _resolve_by_rules(good, agency, progress)
+    unresolved = [row for row in good if row.child is None]
+    return _group_new_rows(
+        unresolved, agency, progress, resolved=[r for r in good if r.child is not None])
+
+
+def _known_state() -> tuple:
+    """What an import's decisions depend on, in a few counts: it changes whenever a child, a
+    source record, an NCIC entry or a local case is added or removed, or a child is merged."""
+    return (
+        tuple(SourceRecord.objects.aggregate(n=Count("id"), last=Max("id")).values()),
+        tuple(Child.objects.aggregate(n=Count("id"), last=Max("id"),
+                                      merged=Count("merged_into")).values()),
+        tuple(NCICEntry.objects.aggregate(n=Count("id"), last=Max("id")).values()),
+        tuple(LocalCase.objects.aggregate(n=Count("id"), last=Max("id")).values()),
+    )
 
 
 def _index_keys_later() -> None:

@@ -183,8 +183,8 @@ def _attach_identifiers(rows: list, agency: Agency) -> None:
         if case is not None and (case.agency_id, case.case_number) not in have_cases:
             have_cases.add((case.agency_id, case.case_number))
             cases.append(case)
-    NCICEntry.objects.bulk_create(entries, batch_size=1000)
-    LocalCase.objects.bulk_create(cases, batch_size=1000)
+    insert_rows(NCICEntry, entries, with_ids=True)
+    insert_rows(LocalCase, cases, with_ids=True)
     for row, _entry, _case in wanted:
         if any(row.record.get(name) for name in MOMENTS):
             moments_from_record(row.child, row.record, agency)

@@ -40,7 +40,7 @@ from django.utils.dateparse import parse_datetime
 from reunite.audit import spool
 from reunite.audit.context import Actor, actor_for_request, actor_for_user, current_actor
 from reunite.audit.models import AuditChainHead, AuditEvent, chain_hash
-from reunite.core.bulk import insert_rows
+from reunite.core.bulk import insert_rows, instances
 from reunite.core.sqlite import busy, patience
 
 GENESIS = "0" * 64
@@ -247,17 +247,16 @@ def record_many(
         return 0
     actor = actor or current_actor()
     ip = AuditEvent._meta.get_field("ip").to_python(actor.ip) if actor.ip else None
-    events = []
-    for obj, extra in entries:
-        event = AuditEvent(
-            at=timezone.now(), actor_id=actor.user_id, actor_username=actor.username[:150],
-            ip=ip, channel=actor.channel, action=action, object_type=obj._meta.label_lower,
-            object_id=str(obj.pk), child_id=extra.get("child_id"), operation_id=operation_id,
-            changes=_jsonable(extra.get("changes") or {}), detail="",
-            outcome=AuditEvent.Outcome.SUCCESS,
-        )
+    events = instances(AuditEvent, (
+        {"at": timezone.now(), "actor_id": actor.user_id, "actor_username": actor.username[:150],
+         "ip": ip, "channel": actor.channel, "action": action,
+         "object_type": obj._meta.label_lower, "object_id": str(obj.pk),
+         "child_id": extra.get("child_id"), "operation_id": operation_id,
+         "changes": _jsonable(extra.get("changes") or {}), "detail": "",
+         "outcome": AuditEvent.Outcome.SUCCESS}
+        for obj, extra in entries))
+    for event in events:
         event.digest = event.compute_digest()
-        events.append(event)
     with transaction.atomic():
         # The manager refuses bulk_create to everyone else; these rows carry their digests as
         # record() computes them and are sealed after the commit.

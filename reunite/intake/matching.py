@@ -119,7 +119,7 @@ def ensure_key_index() -> bool:
 
 def index_records(records: list[tuple[int, dict]]) -> None:
     """Store the dataset-side keys of (source record id, fields), and mark them indexed."""
-    from reunite.core.bulk import insert_rows
+    from reunite.core.bulk import insert_rows, instances
     from reunite.intake.models import LinkageKey
     from reunite.linkage import blocking
 
@@ -127,9 +127,9 @@ def index_records(records: list[tuple[int, dict]]) -> None:
         return
     keys = blocking.blocking_keys(
         [{**fields, "record_id": str(pk)} for pk, fields in records], blocking.DATASET_SIDE)
-    rows = [LinkageKey(source_record_id=int(pk), key=key) for pk, key in set(keys)]
-    rows += [LinkageKey(source_record_id=pk, key=LinkageKey.INDEXED) for pk, _ in records]
-    insert_rows(LinkageKey, rows)
+    rows = [{"source_record_id": int(pk), "key": key} for pk, key in set(keys)]
+    rows += [{"source_record_id": pk, "key": LinkageKey.INDEXED} for pk, _ in records]
+    insert_rows(LinkageKey, instances(LinkageKey, rows))
 
 
 def find_candidates(new_records: dict[str, dict], known_records: dict[str, dict],

@@ -18,6 +18,7 @@ import hashlib
 import json
 from collections.abc import Callable
 from dataclasses import dataclass, field, replace
+from functools import cache
 
 from django.db import transaction
 from django.db.models import Count, Max
@@ -73,6 +74,7 @@ class Checked:
     reading: dict
 
 
+@cache
 def _field_lengths() -> dict[str, int]:
     """The longest value each intake field can be stored as (a longer one is refused with its
     reason, never cut short and never left to fail the whole import at the database)."""

@@ -458,17 +458,22 @@ def _index_keys_later() -> None:
 
 def _queue_reviews(operation: Operation, plan: dict, reviews) -> int:
     # Held sure pairs first: their reason (the conflict) is the one a reviewer needs.
-    queued = identity.queue_held(operation, plan)
+    pairs = identity.held_pairs(plan)
+    known = {int(c.other_key[4:]) for c in reviews if c.other_key.startswith("src:")}
+    child_of: dict[int, Child] = {}
+    for ids in chunked(sorted(known)):
+        records = dict(SourceRecord.objects.filter(pk__in=ids).values_list("pk", "child_id"))
+        children = Child.objects.in_bulk(set(records.values()))
+        child_of.update({pk: live_child(children[child_id]) for pk, child_id in records.items()})
     for candidate in reviews:
         a = live_child(plan["rows"][candidate.new_key].child)
         if candidate.other_key.startswith("new:"):
             b = live_child(plan["rows"][candidate.other_key].child)
         else:
-            b = live_child(SourceRecord.objects.get(pk=int(candidate.other_key[4:])).child)
-        queued += identity.queue_pair(
-            operation, a, b, match_probability=candidate.match_probability,
-            agreements=candidate.agreements, reason=identity.review_reason(plan, candidate))
-    return queued
+            b = child_of[int(candidate.other_key[4:])]
+        pairs.append((a, b, candidate.match_probability, candidate.agreements,
+                      identity.review_reason(plan, candidate)))
+    return identity.queue_pairs(operation, pairs)
 
 
 

@@ -247,8 +247,9 @@ def record_many(
         return 0
     actor = actor or current_actor()
     ip = AuditEvent._meta.get_field("ip").to_python(actor.ip) if actor.ip else None
+    at = timezone.now()  # the moment of the change they record, one for all
     events = instances(AuditEvent, (
-        {"at": timezone.now(), "actor_id": actor.user_id, "actor_username": actor.username[:150],
+        {"at": at, "actor_id": actor.user_id, "actor_username": actor.username[:150],
          "ip": ip, "channel": actor.channel, "action": action,
          "object_type": obj._meta.label_lower, "object_id": str(obj.pk),
          "child_id": extra.get("child_id"), "operation_id": operation_id,

@@ -21,6 +21,7 @@ from collections.abc import Callable, Iterable
 from django.db import DEFAULT_DB_ALIAS, connections
 from django.db.models import fields as model_fields
 from django.db.models.base import ModelState
+from django.utils import timezone
 
 MAX_PARAMETERS = 30_000  # per statement: under SQLite's 32,766 and PostgreSQL's 65,535
 
@@ -84,10 +85,25 @@ def _preparer(field, conn) -> Callable:
             value = getattr(obj, attname)
             return value if value is None or type(value) is float else generic(obj)
         return floating
-    if kind is model_fields.DateTimeField and not (field.auto_now or field.auto_now_add):
+    if kind is model_fields.DateTimeField and (field.auto_now or field.auto_now_add):
+        # "Now" once per call, as a database default would be for one statement.
+        now = timezone.now()
+        prepared = field.get_db_prep_save(now, conn)
+
+        def inserted_at(obj):
+            setattr(obj, attname, now)
+            return prepared
+        return inserted_at
+    if kind is model_fields.DateTimeField:
+        last = [None, None]  # rows written together often share one moment: prepare it once
+
         def moment(obj):
             value = getattr(obj, attname)
-            return None if value is None else generic(obj)
+            if value is None:
+                return None
+            if value is not last[0]:
+                last[:] = [value, generic(obj)]
+            return last[1]
         return moment
     return generic
 
@@ -127,6 +143,12 @@ def instances(model, rows: Iterable[dict]) -> list:
     id, `child_id`); a field not given takes its default, as Model() gives it. Spares
     Model.__init__'s per-field work (a third of a large import's time): the instances are for
     inserting, not for saving, and no init signals are sent."""
+    build = builder(model)
+    return [build(row) for row in rows]
+
+
+def builder(model) -> Callable[[dict], object]:
+    """The function `instances` builds each instance with (for one instance at a time)."""
     constant, computed = {}, []
     for field in model._meta.concrete_fields:
         if field.has_default() and callable(field.default):
@@ -134,8 +156,8 @@ def instances(model, rows: Iterable[dict]) -> list:
         else:
             constant[field.attname] = field.get_default()
     new = model.__new__
-    built = []
-    for row in rows:
+
+    def build(row: dict):
         obj = new(model)
         values = dict(constant)
         for attname, default in computed:
@@ -144,5 +166,5 @@ def instances(model, rows: Iterable[dict]) -> list:
         values.update(row)
         obj.__dict__.update(values)
         obj._state = ModelState()
-        built.append(obj)
-    return built
+        return obj
+    return build

@@ -27,6 +27,7 @@ from reunite.agencies.models import Agency
 from reunite.audit import log
 from reunite.children.models import Child, LocalCase, NCICEntry, SourceRecord
 from reunite.children.services import fill_from_record, live_child
+from reunite.core.bulk import builder
 from reunite.core.errors import DomainError
 from reunite.core.uploads import Budget
 from reunite.intake import identity
@@ -57,6 +58,7 @@ class _Row:
     probability: float | None = None
     known_source: SourceRecord | None = None
     group: list = field(default_factory=list)
+    filled: bool = False  # its new child's blanks were filled from it already
 
 
 def _hash(raw: dict) -> str:
@@ -376,12 +378,14 @@ def run_intake(
     # comparing (pages and the API write sessions, notes, sign-ins meanwhile).
     seen = _known_state()
     plan, reviews = _decide(good, agency, progress)
+    new_child = builder(Child)  # Child(), without Model.__init__'s work per field
     with transaction.atomic():
         if _known_state() != seen:
             # Someone stored or merged children since: decide again, under the write lock, so
             # the rows are compared with exactly what is stored (as deciding inside always did).
             good = [replace(row, child=None, matched_by=SourceRecord.MatchedBy.NEW,
-                            probability=None, known_source=None, group=[]) for row in good]
+                            probability=None, known_source=None, group=[], filled=False)
+                    for row in good]
             plan, reviews = _decide(good, agency, progress)
         batch = ImportBatch.objects.create(
             operation=operation, agency=agency, file_name=file_name, file_sha256=file_sha256,
@@ -396,8 +400,9 @@ def run_intake(
                     row.child, row.probability = child, probability
                     row.matched_by = SourceRecord.MatchedBy.PROBABILISTIC
             else:
-                child = Child()  # saved with the rest of the batch by store_rows
+                child = new_child({})  # saved with the rest of the batch by store_rows
                 fill_from_record(child, members[0].record)
+                members[0].filled = True
                 for row in members:
                     row.child = child
                 members[0].matched_by = SourceRecord.MatchedBy.NEW

@@ -76,7 +76,7 @@ def store_rows(batch, operation, agency: Agency, rows: list, *, received_on=None
         if row.known_source is not None:
             continue
         fields = _new_version(batch, row, agency)
-        if fields is None:
+        if fields is None and not (child.pk is None and getattr(row, "filled", False)):
             fields = fill_from_record(child, row.record)
         if fields and child.pk is not None:
             changed.setdefault(child.pk, (child, set()))[1].update(fields)

@@ -199,7 +199,9 @@ def check_table(table: Table, agency_codes: set[str], *, date_order: str | None 
                 f"record_id {record_id} is also on row {first_row_of[record_id][0]} with "
                 "different values: both are kept, as the same child."))
         first_row_of.setdefault(record_id, (number, content_hash))
-        good.append(_Row(number, {k: str(v) for k, v in raw.items()}, record, content_hash))
+        if not all(type(v) is str for v in raw.values()):  # a CSV's are already (no copy)
+            raw = {k: str(v) for k, v in raw.items()}
+        good.append(_Row(number, raw, record, content_hash))
     reading_report = {"detected": {**table.detected(), **settled}, "columns": columns.as_dict()}
     return Checked(good, rejected, warnings, reading_report)
 

@@ -11,6 +11,9 @@
    a pair or chain is held for review with its reason), uncertain pairs go to the review queue,
    the rest become new children.
 5. Every child named is put on the operation's list. One transaction: all of it or none.
+   Steps 1 to 4 only read, and run before it: the write lock (SQLite's one writer) is held for the
+   writing alone. If children, records, NCIC entries or cases were stored or merged meanwhile,
+   the rows are decided again inside the transaction, as if nothing had been decided before.
 """
 
 import datetime as dt

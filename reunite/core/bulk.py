@@ -33,6 +33,15 @@ INTEGER_FIELDS = (model_fields.IntegerField, model_fields.BigIntegerField,
                   model_fields.AutoField, model_fields.BigAutoField, model_fields.SmallAutoField)
 
 
+def _integer_adapter(field, conn) -> Callable[[int], object]:
+    """What the field's get_db_prep_value does to an int: an auto field (a primary key, or what a
+    foreign key points to) only checks it, other integer fields adapt it (PostgreSQL: Int4…)."""
+    if isinstance(field, model_fields.AutoFieldMixin):
+        return conn.ops.validate_autopk_value
+    adapt, internal = conn.ops.adapt_integerfield_value, field.get_internal_type()
+    return lambda value: adapt(value, internal)
+
+
 def _preparer(field, conn) -> Callable:
     """obj → the value stored for `field`, exactly as field.get_db_prep_save(field.pre_save(obj,
     True), conn) gives it, without the field's round trips for the common plain values."""
@@ -46,13 +55,13 @@ def _preparer(field, conn) -> Callable:
     if field.is_relation and not field.many_to_one:
         return generic
     if field.is_relation and type(target) in INTEGER_FIELDS:
-        adapt, internal = conn.ops.adapt_integerfield_value, target.get_internal_type()
+        adapt = _integer_adapter(target, conn)
 
         def foreign_key(obj):
             value = getattr(obj, attname)
             if value is None:
                 return None
-            return adapt(value, internal) if type(value) is int else generic(obj)
+            return adapt(value) if type(value) is int else generic(obj)
         return foreign_key
     if kind is model_fields.DateField and not (field.auto_now or field.auto_now_add):
         adapt_date = conn.ops.adapt_datefield_value
@@ -67,13 +76,13 @@ def _preparer(field, conn) -> Callable:
             return value if value is None or isinstance(value, str) else generic(obj)
         return text
     if type(target) in INTEGER_FIELDS:
-        adapt, internal = conn.ops.adapt_integerfield_value, target.get_internal_type()
+        adapt = _integer_adapter(target, conn)
 
         def integer(obj):
             value = getattr(obj, attname)
             if value is None:
                 return None
-            return adapt(value, internal) if type(value) is int else generic(obj)
+            return adapt(value) if type(value) is int else generic(obj)
         return integer
     if kind is model_fields.BooleanField:
         def boolean(obj):

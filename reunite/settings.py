@@ -258,6 +258,8 @@ SILENCED_SYSTEM_CHECKS = ["axes.W006"]
 # CJIS: the session locks after at most 30 minutes idle; a shorter idle time may be configured.
 SESSION_COOKIE_AGE = min(env_int("REUNITE_SESSION_IDLE_SECONDS", 30 * 60), 30 * 60)
 SESSION_SAVE_EVERY_REQUEST = True  # idle timeout: the 30 minutes restart on every request
+# Django's database sessions; a mere refresh never waits for another writer (SQLite).
+SESSION_ENGINE = "reunite.core.sessions"
 SESSION_EXPIRE_AT_BROWSER_CLOSE = True
 # CJIS: one session per user unless justified; a new sign-in ends the others.
 REUNITE_CONCURRENT_SESSIONS = env_bool("REUNITE_CONCURRENT_SESSIONS", False)

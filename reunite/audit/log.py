@@ -40,7 +40,8 @@ from django.utils.dateparse import parse_datetime
 from reunite.audit import spool
 from reunite.audit.context import Actor, actor_for_request, actor_for_user, current_actor
 from reunite.audit.models import AuditChainHead, AuditEvent, chain_hash
-from reunite.core.bulk import insert_rows
+from reunite.core.bulk import insert_rows, instances
+from reunite.core.sqlite import busy, patience
 
 GENESIS = "0" * 64
 logger = logging.getLogger(__name__)
@@ -151,27 +152,8 @@ def _seal_quietly() -> None:
         logger.exception("audit events could not be sealed now; the next seal will take them")
 
 
-@contextmanager
-def _patience(conn, patience_ms: int | None):
-    """On SQLite, wait at most `patience_ms` for the write lock (the connection's own timeout
-    otherwise). PostgreSQL sealers skip a locked head instead of waiting."""
-    if conn.vendor != "sqlite" or patience_ms is None or conn.in_atomic_block:
-        yield
-        return
-    conn.ensure_connection()
-    default_ms = int(float(conn.settings_dict.get("OPTIONS", {}).get("timeout", 5)) * 1000)
-    with conn.cursor() as cursor:
-        cursor.execute(f"PRAGMA busy_timeout = {int(patience_ms)}")
-    try:
-        yield
-    finally:
-        with conn.cursor() as cursor:
-            cursor.execute(f"PRAGMA busy_timeout = {default_ms}")
-
-
-def _busy(error: Exception) -> bool:
-    text = str(error).lower()
-    return "locked" in text or "busy" in text
+_patience = patience  # reunite.core.sqlite
+_busy = busy
 
 
 def seal(*, patience_ms: int | None = None) -> int:
@@ -265,17 +247,17 @@ def record_many(
         return 0
     actor = actor or current_actor()
     ip = AuditEvent._meta.get_field("ip").to_python(actor.ip) if actor.ip else None
-    events = []
-    for obj, extra in entries:
-        event = AuditEvent(
-            at=timezone.now(), actor_id=actor.user_id, actor_username=actor.username[:150],
-            ip=ip, channel=actor.channel, action=action, object_type=obj._meta.label_lower,
-            object_id=str(obj.pk), child_id=extra.get("child_id"), operation_id=operation_id,
-            changes=_jsonable(extra.get("changes") or {}), detail="",
-            outcome=AuditEvent.Outcome.SUCCESS,
-        )
+    at = timezone.now()  # the moment of the change they record, one for all
+    events = instances(AuditEvent, (
+        {"at": at, "actor_id": actor.user_id, "actor_username": actor.username[:150],
+         "ip": ip, "channel": actor.channel, "action": action,
+         "object_type": obj._meta.label_lower, "object_id": str(obj.pk),
+         "child_id": extra.get("child_id"), "operation_id": operation_id,
+         "changes": _jsonable(extra.get("changes") or {}), "detail": "",
+         "outcome": AuditEvent.Outcome.SUCCESS}
+        for obj, extra in entries))
+    for event in events:
         event.digest = event.compute_digest()
-        events.append(event)
     with transaction.atomic():
         # The manager refuses bulk_create to everyone else; these rows carry their digests as
         # record() computes them and are sealed after the commit.

@@ -167,12 +167,39 @@ def queue_pair(operation, a, b, *, match_probability, agreements, reason) -> boo
 
 def queue_held(operation, plan: dict) -> int:
     """One review item per held pair of clusters, with the conflicts in words."""
-    queued = 0
-    for item in plan.get("held", []):
-        a, b = _child_for(item.left, plan["rows"]), _child_for(item.right, plan["rows"])
-        queued += queue_pair(operation, a, b, match_probability=item.match_probability,
-                             agreements={}, reason=held_reason(item, plan))
-    return queued
+    return queue_pairs(operation, held_pairs(plan))
+
+
+def held_pairs(plan: dict) -> list[tuple]:
+    """The held pairs of clusters as queue_pairs takes them."""
+    return [(_child_for(item.left, plan["rows"]), _child_for(item.right, plan["rows"]),
+             item.match_probability, {}, held_reason(item, plan))
+            for item in plan.get("held", [])]
+
+
+def queue_pairs(operation, pairs: list[tuple]) -> int:
+    """queue_pair for each (a, b, match_probability, agreements, reason), in order, with the
+    same rules (never a child with itself, never a pair twice), in a few queries: an import of
+    100,000 rows queues thousands."""
+    from reunite.core.bulk import insert_rows, instances
+
+    wanted: dict[tuple[int, int], tuple] = {}
+    for a, b, probability, agreements, reason in pairs:
+        if a.pk == b.pk:
+            continue
+        a, b = sorted([a, b], key=lambda c: c.pk)
+        wanted.setdefault((a.pk, b.pk), (probability, agreements, reason))
+    firsts = sorted({a for a, _b in wanted})
+    for start in range(0, len(firsts), 900):
+        for known in MatchReview.objects.filter(
+                operation=operation, child_a_id__in=firsts[start:start + 900]).values_list(
+                "child_a_id", "child_b_id"):
+            wanted.pop(known, None)
+    insert_rows(MatchReview, instances(MatchReview, (
+        {"operation_id": operation.pk, "child_a_id": a, "child_b_id": b,
+         "match_probability": probability, "agreements": agreements, "reason": reason}
+        for (a, b), (probability, agreements, reason) in wanted.items())))
+    return len(wanted)
 
 
 def review_reason(plan: dict, candidate) -> str:

@@ -2,11 +2,12 @@
 
 `queue_intake` keeps the file in the data directory, records an IntakeJob and puts a task on the
 database queue (django-tasks), all in one transaction; `reunite worker` runs it (`run_job`). The
-import itself is `run_intake`, one transaction as always: a worker killed half-way leaves no
-partial batch, and its job is reported failed and may be run again (the file is kept until done).
+import itself is `run_intake`: it reads and compares without a write lock, then writes everything
+in one transaction, so a worker killed half-way leaves no partial batch, and its job is reported
+failed and may be run again (the file is kept until done).
 
-Progress lives in a small JSON file beside the upload, not in the database: during the import
-the import's transaction holds the database (on SQLite, the whole of it), and the page and the
+Progress lives in a small JSON file beside the upload, not in the database: while the import
+writes, its transaction holds the database (on SQLite, its one write lock), and the page and the
 API must still read progress cheaply. A thread rewrites it every few seconds as a heartbeat, so
 a job whose worker died is seen as failed rather than running for ever.
 """

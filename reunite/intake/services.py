@@ -11,21 +11,27 @@
    a pair or chain is held for review with its reason), uncertain pairs go to the review queue,
    the rest become new children.
 5. Every child named is put on the operation's list. One transaction: all of it or none.
+   Steps 1 to 4 only read, and run before it: the write lock (SQLite's one writer) is held for the
+   writing alone. If children, records, NCIC entries or cases were stored or merged meanwhile,
+   the rows are decided again inside the transaction, as if nothing had been decided before.
 """
 
 import datetime as dt
 import hashlib
 import json
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
+from functools import cache
 
 from django.db import transaction
+from django.db.models import Count, Max
 from django.utils.translation import gettext as _
 
 from reunite.agencies.models import Agency
 from reunite.audit import log
 from reunite.children.models import Child, LocalCase, NCICEntry, SourceRecord
 from reunite.children.services import fill_from_record, live_child
+from reunite.core.bulk import builder
 from reunite.core.errors import DomainError
 from reunite.core.uploads import Budget
 from reunite.intake import identity
@@ -56,6 +62,7 @@ class _Row:
     probability: float | None = None
     known_source: SourceRecord | None = None
     group: list = field(default_factory=list)
+    filled: bool = False  # its new child's blanks were filled from it already
 
 
 def _hash(raw: dict) -> str:
@@ -73,6 +80,7 @@ class Checked:
     reading: dict
 
 
+@cache
 def _field_lengths() -> dict[str, int]:
     """The longest value each intake field can be stored as (a longer one is refused with its
     reason, never cut short and never left to fail the whole import at the database)."""
@@ -198,7 +206,9 @@ def check_table(table: Table, agency_codes: set[str], *, date_order: str | None 
                   "are kept, as the same child.")
                 % {"record_id": record_id, "row": first_row_of[record_id][0]}))
         first_row_of.setdefault(record_id, (number, content_hash))
-        good.append(_Row(number, {k: str(v) for k, v in raw.items()}, record, content_hash))
+        if not all(type(v) is str for v in raw.values()):  # a CSV's are already (no copy)
+            raw = {k: str(v) for k, v in raw.items()}
+        good.append(_Row(number, raw, record, content_hash))
     reading_report = {"detected": {**table.detected(), **settled}, "columns": columns.as_dict()}
     return Checked(good, rejected, warnings, reading_report)
 
@@ -372,17 +382,26 @@ def run_intake(
         preview.accepted = total
         return preview
 
+    # Deciding which child each row is only reads: it runs before the write transaction, so
+    # that on SQLite the one write lock is held for the writing alone, not for the minutes of
+    # comparing (pages and the API write sessions, notes, sign-ins meanwhile).
+    seen = _known_state()
+    plan, reviews = _decide(good, agency, progress)
+    new_child = builder(Child)  # Child(), without Model.__init__'s work per field
     with transaction.atomic():
+        if _known_state() != seen:
+            # Someone stored or merged children since: decide again, under the write lock, so
+            # the rows are compared with exactly what is stored (as deciding inside always did).
+            good = [replace(row, child=None, matched_by=SourceRecord.MatchedBy.NEW,
+                            probability=None, known_source=None, group=[], filled=False)
+                    for row in good]
+            plan, reviews = _decide(good, agency, progress)
         batch = ImportBatch.objects.create(
             operation=operation, agency=agency, file_name=file_name, file_sha256=file_sha256,
             format=fmt, rows=pfif.persons if pfif is not None else len(table.rows),
             rejected=rejected, warnings=checked.warnings, reading=checked.reading,
             created_by=user,
         )
-        _resolve_by_rules(good, agency, progress)
-        unresolved = [row for row in good if row.child is None]
-        plan, reviews = _group_new_rows(
-            unresolved, agency, progress, resolved=[r for r in good if r.child is not None])
         for members, known_source, probability in _plan_groups(plan):
             if known_source is not None:
                 child = live_child(known_source.child)
@@ -390,8 +409,9 @@ def run_intake(
                     row.child, row.probability = child, probability
                     row.matched_by = SourceRecord.MatchedBy.PROBABILISTIC
             else:
-                child = Child()  # saved with the rest of the batch by store_rows
+                child = new_child({})  # saved with the rest of the batch by store_rows
                 fill_from_record(child, members[0].record)
+                members[0].filled = True
                 for row in members:
                     row.child = child
                 members[0].matched_by = SourceRecord.MatchedBy.NEW
@@ -423,6 +443,26 @@ def run_intake(
     return batch
 
 
+def _decide(good: list[_Row], agency: Agency, progress) -> tuple[dict, list]:
+    """Rules, then the linkage engine and the identity plan for the rows no rule settled."""
+    _resolve_by_rules(good, agency, progress)
+    unresolved = [row for row in good if row.child is None]
+    return _group_new_rows(
+        unresolved, agency, progress, resolved=[r for r in good if r.child is not None])
+
+
+def _known_state() -> tuple:
+    """What an import's decisions depend on, in a few counts: it changes whenever a child, a
+    source record, an NCIC entry or a local case is added or removed, or a child is merged."""
+    return (
+        tuple(SourceRecord.objects.aggregate(n=Count("id"), last=Max("id")).values()),
+        tuple(Child.objects.aggregate(n=Count("id"), last=Max("id"),
+                                      merged=Count("merged_into")).values()),
+        tuple(NCICEntry.objects.aggregate(n=Count("id"), last=Max("id")).values()),
+        tuple(LocalCase.objects.aggregate(n=Count("id"), last=Max("id")).values()),
+    )
+
+
 def _index_keys_later() -> None:
     """The new records' blocking keys are stored by a background task, not in the import."""
     from reunite.intake.tasks import index_linkage_keys
@@ -432,17 +472,22 @@ def _index_keys_later() -> None:
 
 def _queue_reviews(operation: Operation, plan: dict, reviews) -> int:
     # Held sure pairs first: their reason (the conflict) is the one a reviewer needs.
-    queued = identity.queue_held(operation, plan)
+    pairs = identity.held_pairs(plan)
+    known = {int(c.other_key[4:]) for c in reviews if c.other_key.startswith("src:")}
+    child_of: dict[int, Child] = {}
+    for ids in chunked(sorted(known)):
+        records = dict(SourceRecord.objects.filter(pk__in=ids).values_list("pk", "child_id"))
+        children = Child.objects.in_bulk(set(records.values()))
+        child_of.update({pk: live_child(children[child_id]) for pk, child_id in records.items()})
     for candidate in reviews:
         a = live_child(plan["rows"][candidate.new_key].child)
         if candidate.other_key.startswith("new:"):
             b = live_child(plan["rows"][candidate.other_key].child)
         else:
-            b = live_child(SourceRecord.objects.get(pk=int(candidate.other_key[4:])).child)
-        queued += identity.queue_pair(
-            operation, a, b, match_probability=candidate.match_probability,
-            agreements=candidate.agreements, reason=identity.review_reason(plan, candidate))
-    return queued
+            b = child_of[int(candidate.other_key[4:])]
+        pairs.append((a, b, candidate.match_probability, candidate.agreements,
+                      identity.review_reason(plan, candidate)))
+    return identity.queue_pairs(operation, pairs)
 
 
 

@@ -21,7 +21,7 @@ from reunite.children.services import (
     refresh_search_texts,
     update_from_record,
 )
-from reunite.core.bulk import insert_rows
+from reunite.core.bulk import insert_rows, instances
 from reunite.intake.pfif import EXPIRY_DATE, SOURCE_DATE, parse_pfif_date
 from reunite.operations.services import put_all_on_list
 
@@ -76,7 +76,7 @@ def store_rows(batch, operation, agency: Agency, rows: list, *, received_on=None
         if row.known_source is not None:
             continue
         fields = _new_version(batch, row, agency)
-        if fields is None:
+        if fields is None and not (child.pk is None and getattr(row, "filled", False)):
             fields = fill_from_record(child, row.record)
         if fields and child.pk is not None:
             changed.setdefault(child.pk, (child, set()))[1].update(fields)
@@ -88,8 +88,9 @@ def store_rows(batch, operation, agency: Agency, rows: list, *, received_on=None
     for child in created:  # a new child's records are all in this file
         child.search_text = search_text_for(child, new_records[id(child)])
     insert_rows(Child, created, with_ids=True)
-    insert_rows(ChildName, [ChildName(child_id=child.pk, name=word[:100]) for child in created
-                            for word in set(child.search_text.split())])
+    insert_rows(ChildName, instances(ChildName, (
+        {"child_id": child.pk, "name": word[:100]}
+        for child in created for word in set(child.search_text.split()))))
     for child, fields in changed.values():
         if "dob" in fields:
             fields.add("dob_precision")  # a date of birth is stored with its precision
@@ -103,21 +104,22 @@ def store_rows(batch, operation, agency: Agency, rows: list, *, received_on=None
             batch.unchanged += 1
             continue
         if len(records) == 5000:
-            insert_rows(SourceRecord, records)
+            insert_rows(SourceRecord, instances(SourceRecord, records))
             records = []
-        records.append(SourceRecord(
-            child=row.child, agency=agency, batch=batch, file_name=batch.file_name,
-            row_number=row.number, record_id=row.record["record_id"], data=row.raw,
-            fields=row.record, content_hash=row.content_hash, matched_by=row.matched_by,
-            match_probability=row.probability,
-            source_date=parse_pfif_date(row.raw.get(SOURCE_DATE, "")),
-            expiry_date=parse_pfif_date(row.raw.get(EXPIRY_DATE, "")),
-        ))
+        records.append({
+            "child_id": row.child.pk, "agency_id": agency.pk, "batch_id": batch.pk,
+            "file_name": batch.file_name, "row_number": row.number,
+            "record_id": row.record["record_id"], "data": row.raw, "fields": row.record,
+            "content_hash": row.content_hash, "matched_by": row.matched_by,
+            "match_probability": row.probability,
+            "source_date": parse_pfif_date(row.raw.get(SOURCE_DATE, "")),
+            "expiry_date": parse_pfif_date(row.raw.get(EXPIRY_DATE, "")),
+        })
         if row.matched_by == SourceRecord.MatchedBy.NEW:
             batch.new_children += 1
         else:
             batch.matched += 1
-    insert_rows(SourceRecord, records)
+    insert_rows(SourceRecord, instances(SourceRecord, records))
     report("store", total // 2, total)
 
     touched: dict[int, Child] = {}
@@ -183,8 +185,8 @@ def _attach_identifiers(rows: list, agency: Agency) -> None:
         if case is not None and (case.agency_id, case.case_number) not in have_cases:
             have_cases.add((case.agency_id, case.case_number))
             cases.append(case)
-    NCICEntry.objects.bulk_create(entries, batch_size=1000)
-    LocalCase.objects.bulk_create(cases, batch_size=1000)
+    insert_rows(NCICEntry, entries, with_ids=True)
+    insert_rows(LocalCase, cases, with_ids=True)
     for row, _entry, _case in wanted:
         if any(row.record.get(name) for name in MOMENTS):
             moments_from_record(row.child, row.record, agency)

@@ -16,7 +16,7 @@ from reunite.agencies.models import Agency
 from reunite.agencies.services import agencies_by_code, get_agency
 from reunite.audit import log
 from reunite.children.models import Child, LocalCase, NCICEntry
-from reunite.core.bulk import insert_rows
+from reunite.core.bulk import insert_rows, instances
 from reunite.core.errors import Conflict, DomainError, NotFound
 from reunite.core.validation import choice, country_code, not_in_future, require_date
 from reunite.operations.models import (
@@ -204,8 +204,9 @@ def put_all_on_list(operation: Operation, children: list[Child], *,
             operation=operation, child_id__in=ids[start:start + 900]
         ).values_list("child_id", flat=True))
     added_on = added_on or timezone.localdate()
-    new = [Target(operation=operation, child=child, on_baseline=frozen is None, added_on=added_on)
-           for child in children if child.pk not in listed]
+    new = instances(Target, ({"operation_id": operation.pk, "child_id": child.pk,
+                              "on_baseline": frozen is None, "added_on": added_on}
+                             for child in children if child.pk not in listed))
     insert_rows(Target, new, with_ids=True)
     log.record_many("target.create", [
         (target, {"child_id": target.child_id, "changes": {"on_baseline": target.on_baseline}})

@@ -210,3 +210,29 @@ def test_one_child_spelt_two_ways_by_two_agencies_is_one_child(operation, agenci
     assert lupe.local_cases.get().case_number == "LC-1"
     assert "lupe" in lupe.search_text
     assert listed(operation).count() == 3
+
+
+def test_a_child_stored_while_an_import_compares_is_matched_not_duplicated(
+        operation, agencies, monkeypatch):
+    """An import decides its rows before taking the write lock; the same record stored by
+    someone else in the meantime is seen when it writes, never stored as a second child."""
+    from reunite.intake import services
+
+    data = csv_bytes([["L-77", "Lupita", "Hernández", "", "F", "2009-02-03", "", "", "", "", ""]])
+    decide, meanwhile = services._decide, []
+
+    def decide_then_someone_stores_it(*args, **kwargs):
+        decided = decide(*args, **kwargs)
+        if not meanwhile:
+            meanwhile.append(None)  # the other import decides as usual
+            meanwhile[0] = run_intake(operation, agencies["LCPD"], data + b"\n",
+                                      file_name="the same list, sent twice at once.csv")
+        return decided
+
+    monkeypatch.setattr(services, "_decide", decide_then_someone_stores_it)
+    batch = run_intake(operation, agencies["LCPD"], data, file_name="lcpd.csv")
+
+    assert meanwhile[0].new_children == 1
+    assert batch.new_children == 0 and batch.unchanged == 1
+    assert Child.objects.filter(first_name="Lupita").count() == 1
+    assert listed(operation).count() == 1

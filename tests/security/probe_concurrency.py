@@ -30,6 +30,7 @@ def main() -> None:
 
     call_command("migrate", verbosity=0)
     token, operation, targets = _cast()
+    session = _session_cookie()
     port, server = _serve()
     if MODE == "clients":
         _clients(port, token, operation, targets)
@@ -43,10 +44,12 @@ def main() -> None:
     started.wait(30)
     results: list[tuple[int, float, str]] = []
     lock = threading.Lock()
+    # Half the readers are signed in by a session (the pages, the browser's API calls): every
+    # request refreshes the session's idle expiry, a write that must not wait for the import.
     readers = [
-        threading.Thread(target=_read, args=(port, token, operation, targets, finished, results,
-                                             lock))
-        for _ in range(READERS)
+        threading.Thread(target=_read, args=(port, session if n % 2 else token, operation,
+                                             targets, finished, results, lock))
+        for n in range(READERS)
     ]
     for reader in readers:
         reader.start()
@@ -82,6 +85,18 @@ def _cast():
                                      dob=dt.date(2006, 3, 1 + n))
         targets.append(put_on_list(operation, child, added_on=dt.date(2021, 4, 28)).pk)
     return Token.objects.create(user=user).key, operation.pk, targets
+
+
+def _session_cookie() -> str:
+    """A signed-in session of the coordinator, as the Cookie header a browser sends."""
+    from django.conf import settings
+    from django.test import Client
+
+    from reunite.accounts.models import User
+
+    client = Client()
+    client.force_login(User.objects.get(username="coordinator"))
+    return f"{settings.SESSION_COOKIE_NAME}={client.cookies[settings.SESSION_COOKIE_NAME].value}"
 
 
 def _serve():
@@ -181,7 +196,8 @@ def _clients(port, token, operation_id, targets) -> None:
 def _get(port, token, path, body=None) -> tuple[int, str]:
     try:
         conn = http.client.HTTPConnection("127.0.0.1", port, timeout=HOLD * 4)
-        headers = {"Authorization": f"Token {token}"}
+        headers = ({"Cookie": token} if "=" in token  # a session cookie
+                   else {"Authorization": f"Token {token}"})
         if body is None:
             conn.request("GET", path, headers=headers)
         else:

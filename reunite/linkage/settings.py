@@ -37,6 +37,16 @@ REVIEW_THRESHOLD = 0.50  # [REVIEW, MATCH): a person should look; below: left ou
 # then both get a sensible prior from the same trained m/u parameters.
 EXPECTED_MATCHES_PER_RECORD = 0.5
 
+# Term frequencies (Level.tf_column): the share of records with a value, shrunk towards the
+# trained average u as if TF_PRIOR_RECORDS records of average values had been seen too:
+# (count + TF_PRIOR_RECORDS * u) / (records + TF_PRIOR_RECORDS). On a few hundred records a name
+# seen once is no evidence that it is common (the weight stays near the trained one); on 200,000
+# a surname pair seen only in the pair itself is worth ~4 bits more than the average, and
+# "Hernández García" on 1% of records ~5 bits less. Computed on the tables being linked, so only
+# when they are whole (intake's candidates share names with the new rows by construction: their
+# counts would be biased, and TF is left out there).
+TF_PRIOR_RECORDS = 10_000
+
 # Floors for trained m/u probabilities: a level never seen among matches in training must still
 # be possible (and Splink 5.0.0 rejects m < 1e-300 outright).
 MIN_PROBABILITY = 1e-5
@@ -69,6 +79,9 @@ class Level:
     creator: cll.ComparisonLevelCreator
     max_match_weight: float | None = None
     min_match_weight: float | None = None
+    # Term-frequency adjustment (exact levels only): agreeing on a rare value ("Peiró Pastor") is
+    # stronger evidence than agreeing on a common one ("Hernández García"); see TF_PRIOR_RECORDS.
+    tf_column: str | None = None
 
 
 @dataclass(frozen=True)
@@ -95,7 +108,10 @@ class ComparisonSpec:
     def to_splink(self) -> CustomComparison:
         return CustomComparison(
             comparison_levels=[
-                lvl.creator.configure(label_for_charts=lvl.label) for lvl in self.levels
+                lvl.creator.configure(label_for_charts=lvl.label, **(
+                    {"tf_adjustment_column": lvl.tf_column, "tf_adjustment_weight": 1.0,
+                     "tf_minimum_u_value": MIN_PROBABILITY ** 2} if lvl.tf_column else {}))
+                for lvl in self.levels
             ],
             output_column_name=self.name,
             comparison_description=self.description,
@@ -140,6 +156,10 @@ MIDDLE_INITIAL = ("first_name_l = first_name_r AND given_count_l = 2 AND given_c
                   " OR (length(given_second_r) = 1 AND given_second_r = left(given_second_l, 1)))")
 
 
+FIRST_TYPO_MIDDLE_AGREES = ("given_count_l = 1 OR given_count_r = 1 "
+                            "OR left(given_second_l, 1) = left(given_second_r, 1)")
+
+
 def _given_name_similar() -> cll.ComparisonLevelCreator:
     """The given names are the same child's (to tell a child's own home from a sibling's): not
     Jaro-Winkler, which scores sisters "María Fernanda" and "María Elena" 0.89. Built from
@@ -155,7 +175,7 @@ COMPARISONS: tuple[ComparisonSpec, ...] = (
         veto_on_disagree=True,
         levels=(
             Level("missing", MISSING, _null("given_full")),
-            Level("exact", AGREE, cll.ExactMatchLevel("given_full")),
+            Level("exact", AGREE, cll.ExactMatchLevel("given_full"), tf_column="given_full"),
             Level("swapped with surname", CLOSE, _sql(NAME_SWAPPED)),
             Level(
                 "nickname, alias or shorter form",
@@ -167,7 +187,10 @@ COMPARISONS: tuple[ComparisonSpec, ...] = (
                     _sql(MIDDLE_INITIAL),
                 ),
             ),
-            Level("one typo", CLOSE, _within_edits("given_full", 1)),
+            # "Muurice Z." for "Maurice Zachary": a typo in the first name, the middle name
+            # agreeing as far as both give it.
+            Level("one typo", CLOSE, cll.Or(_within_edits("given_full", 1), cll.And(
+                _within_edits("first_name", 1), _sql(FIRST_TYPO_MIDDLE_AGREES)))),
             # "José" for "María José", "Ángel" for "Miguel Ángel": a child known by one part of
             # a compound name (NCIC rows often keep one). Not a sister's name: "María Fernanda"
             # and "María Elena" have two parts each.
@@ -190,9 +213,10 @@ COMPARISONS: tuple[ComparisonSpec, ...] = (
         veto_on_disagree=True,
         levels=(
             Level("missing", MISSING, _null("surname1")),
-            Level("both surnames exact", AGREE, _sql(
-                "surname1_l = surname1_r AND (surname2_l = surname2_r "
-                "OR (surname2_l IS NULL AND surname2_r IS NULL))")),
+            # surname_key is "surname1 surname2" (or surname1 alone): both the same, or the only
+            # one the same with neither giving a second.
+            Level("both surnames exact", AGREE, cll.ExactMatchLevel("surname_key"),
+                  tf_column="surname_key"),
             # The swap is one coincidence, already weighed in given_name: counting it here
             # too made "Martínez José" a sure match for every José Martínez born that month.
             Level("swapped with given name", CLOSE, _sql(NAME_SWAPPED), max_match_weight=0.0),
@@ -313,6 +337,15 @@ BLOCKING_RULES = (
     block_on("surname1", "dob_year", "dob_day"),
     "l.surname1 = r.surname1 AND l.dob_year = r.dob_year AND l.dob_month = r.dob_day "
     "AND l.dob_day = r.dob_month",
+    # Surnames in the other order (an NCIC row's "ROJO MONTENEGRO" for Montenegro Rojo), or the
+    # maternal surname written as the only one.
+    "l.surname1 = r.surname2 AND l.surname2 = r.surname1",
+    "l.first_name = r.first_name AND l.surname1 = r.surname2",
+    # A typo in the year (2080 for 2020) or in the day, with a typo in the surname: the rest of
+    # the date and one of the names (~5-10 pairs per query per 200,000 records).
+    block_on("surname1", "dob_month", "dob_day"),
+    block_on("first_name", "dob_month", "dob_day"),
+    block_on("first_name", "dob_year", "dob_month"),
     block_on("ncic_key"),
     block_on("case_key"),
 )

@@ -138,8 +138,10 @@ def _within_edits(column: str, edits: int) -> cll.ComparisonLevelCreator:
 
 
 # First and last name swapped, each possibly with one typo ("Pulido Gracila" for "Graciela
-# Pulido"); the given name must not also agree in place (that is not a swap).
-NAME_SWAPPED = ("levenshtein(first_name_l, surname1_r) <= 2 "
+# Pulido"); the given name must not also agree in place (that is not a swap), and the maternal
+# surnames must not differ ("López Benjamín Vallejo" is not Benjamín López Barrios).
+NAME_SWAPPED = ("(surname2_l = surname2_r OR surname2_l IS NULL OR surname2_r IS NULL) "
+                "AND levenshtein(first_name_l, surname1_r) <= 2 "
                 "AND levenshtein(surname1_l, first_name_r) <= 2 "
                 "AND damerau_levenshtein(first_name_l, surname1_r) <= 1 "
                 "AND damerau_levenshtein(surname1_l, first_name_r) <= 1 "

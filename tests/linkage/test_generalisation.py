@@ -37,6 +37,9 @@ def _registry() -> list[dict]:
                  "last_name": "Chase", "dob": "2016-04-29", "sex": "M"})
     rows.append({"record_id": "ITZEL", "first_name": "Itzel", "last_name": "Rael",
                  "second_last_name": "Dueñas", "dob": "2020-05-20", "sex": "F"})
+    rows.append({"record_id": "BENJAMIN", "first_name": "Benjamín", "last_name": "López",
+                 "second_last_name": "Barrios", "dob": "2016-10-02", "sex": "M",
+                 "guardian_name": "Evelio López"})
     return rows
 
 
@@ -78,3 +81,12 @@ def test_a_typo_in_the_first_name_with_the_middle_initial_agrees(registry: list[
     found = _decisions({"record_id": "Q5", "first_name": "Muurice", "middle_name": "Z",
                         "last_name": "Chase", "dob": "2016-04-29", "sex": "M"}, registry)
     assert found == {"MAURICE": MATCH}
+
+
+def test_a_name_swapped_with_the_surname_needs_the_maternal_surnames_to_agree(
+        registry: list[dict]):
+    """"López Benjamín Vallejo" is not Benjamín López Barrios, whatever the guardian's name."""
+    found = _decisions({"record_id": "Q6", "first_name": "López", "last_name": "Benjamín",
+                        "second_last_name": "Vallejo", "sex": "M",
+                        "guardian_name": "Evelio López"}, registry)
+    assert MATCH not in found.values()

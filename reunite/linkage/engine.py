@@ -281,10 +281,11 @@ def score_jobs(query: pa.Table, dataset: pa.Table | None, jobs: tuple[str, ...],
             report(f"score ({job})", done, total)
             linking = job == LINK
             tables = {QUERY: "rl_query", **({DATASET: "rl_dataset"} if linking else {})}
-            # Only over whole tables: a dataset holding just the candidates of the query
-            # (dataset_size larger than it) would make the query's names look common.
-            whole = not (linking and dataset is not None and dataset_size is not None
-                         and dataset_size > dataset.num_rows)
+            # Only over whole tables: a dataset that may hold just the candidates of the query
+            # (intake passes dataset_size) would make the query's names look common, and the
+            # same rows must score alike whether all known records were loaded or only those
+            # sharing a blocking key.
+            whole = not (linking and dataset_size is not None)
             build_tf_tables(con, job, list(tables.values()) if whole else None)
             prior = cfg.prior_for((dataset_size or dataset.num_rows)
                                   if linking and dataset is not None else query.num_rows)

@@ -26,10 +26,10 @@ EXTRA_NICKNAMES_ENV = "REUNITE_NICKNAMES"
 # --- the three bands -------------------------------------------------------------------------
 # Calibrated on held-out data of the training generators (seed 4242 of the project's and of
 # synthetic_border, 1,000 vs 200,000 each, with the mixture-trained model), never on the
-# benchmark's seeds. Match: 0.90 makes the same wrong sure matches as 0.95 (4 and 2) and at
-# least as many right ones; at 0.85 and below wrong ones appear. Review: from 0.70 to 0.90 about
-# half the best pairs are the same child (9 of 17, 6 of 19): genuinely uncertain, 1.7% and 1.9%
-# of queries; from 0.50 to 0.70 another 7 and 2 queries, 3 of them a true pair.
+# benchmark's seeds. Match: 0.90 makes no more wrong sure matches there than 0.95 (4 and 2) and
+# one more right one; at 0.85 and below wrong ones appear. Review: from 0.70 to 0.90 about half
+# the best pairs are the same child (9 of 17, 6 of 19): genuinely uncertain, 1.7% and 1.9% of
+# queries; from 0.50 to 0.70 another 7 and 2 queries, 3 of them a true pair.
 MATCH_THRESHOLD = 0.90  # at or above: the engine's judgement is "same child"
 REVIEW_THRESHOLD = 0.70  # [REVIEW, MATCH): a person should look; below: left out
 
@@ -45,8 +45,9 @@ EXPECTED_MATCHES_PER_RECORD = 0.5
 # name seen only in the pair stays near the trained weight; on 3,000 records one name on 40 of
 # them is ~7 bits weaker than the average (not 40 sure matches for a record with no date of
 # birth); on 200,000 a surname pair nobody else has is ~7 bits stronger. Computed on the tables
-# being linked, so only when they are whole (intake's candidates share names with the new rows
-# by construction: their counts would be biased, and TF is left out there).
+# being linked, so only when they are whole: intake links against the known records sharing a
+# blocking key with the new rows, whose names they share by construction, so its link pairs
+# are scored without TF (its dedupe of the file's own rows keeps it).
 TF_PRIOR_RECORDS = 1_000
 
 # Floors for trained m/u probabilities: a level never seen among matches in training must still

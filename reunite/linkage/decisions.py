@@ -46,6 +46,16 @@ def vetoed(gammas: dict[str, int]) -> bool:
     return False
 
 
+def sibling(agreements: Mapping[str, str]) -> bool:
+    """Another given name in the same family: the surnames agree (exactly or nearly) and the
+    given names clearly differ (not a nickname, initial, typo or swap). The model counts the
+    shared surnames, date of birth and home as independent evidence, but twins and siblings
+    share exactly those; a person asked "same child?" about Daniel and Sofía born the same day
+    would say "twins" every time, so such a pair is not worth their time."""
+    return (agreements.get("given_name") == cfg.DISAGREE
+            and agreements.get("surnames") in (cfg.AGREE, cfg.CLOSE))
+
+
 def decide(pair: ScoredPair) -> Match | None:
     agreements = agreements_for(pair)
     if pair.deterministic:
@@ -53,7 +63,7 @@ def decide(pair: ScoredPair) -> Match | None:
     probability = pair.match_probability
     if probability >= cfg.MATCH_THRESHOLD and not vetoed(pair.gammas):
         return Match(pair.left_id, pair.right_id, probability, MATCH, agreements)
-    if probability >= cfg.REVIEW_THRESHOLD:
+    if probability >= cfg.REVIEW_THRESHOLD and not sibling(agreements):
         return Match(pair.left_id, pair.right_id, probability, REVIEW, agreements)
     return None
 

@@ -68,17 +68,28 @@ class CompiledModel:
     gamma_sql: tuple[str, ...]  # "CASE WHEN <level> THEN <gamma> ... END as gamma_<name>"
     weight_sql: tuple[str, ...]  # "CASE WHEN gamma_<name> = <gamma> THEN <log2 m/u> ... END"
     blocking_sql: tuple[str, ...]  # conditions over l.<column> and r.<column>
+    tf_sql: tuple[str, ...] = ()  # Splink's term-frequency adjustment of each comparison
+    tf_u: tuple[tuple[str, float], ...] = ()  # (tf column, trained u of its exact level)
 
 
 @cache
 def compiled_model(dialect: str = "duckdb") -> CompiledModel:
     settings = SettingsCreator.from_path_or_dict(
         trained_settings_dict(dialect, "link_only", 0.5)).get_settings(dialect)
-    weights = []
+    weights, adjustments, tf_u = [], [], {}
     for comparison in settings.comparisons:
+        levels = comparison.comparison_levels
         whens = "\n".join(level._match_weight_sql(comparison._gamma_column_name)
-                          for level in comparison.comparison_levels)
+                          for level in levels)
         weights.append(f"CASE\n{whens}\nEND")
+        if any(level._has_tf_adjustments for level in levels):
+            whens = "\n".join(level._tf_adjustment_sql(comparison._gamma_column_name, levels)
+                              for level in levels)
+            adjustments.append(f"CASE\n{whens}\nEND")
+            for level in levels:
+                if level._has_tf_adjustments:
+                    tf_u[level._tf_adjustment_input_column_name] = (
+                        level._u_probability_corresponding_to_exact_match(levels))
     return CompiledModel(
         gamma_names=tuple(spec.name for spec in cfg.COMPARISONS),
         gamma_sql=tuple(c._case_statement for c in settings.comparisons),
@@ -86,16 +97,46 @@ def compiled_model(dialect: str = "duckdb") -> CompiledModel:
         blocking_sql=tuple(
             to_blocking_rule_creator(rule).create_blocking_rule_dict(dialect)["blocking_rule"]
             for rule in cfg.BLOCKING_RULES),
+        tf_sql=tuple(adjustments),
+        tf_u=tuple(tf_u.items()),
     )
 
 
-def _side(table: str, suffix: str) -> str:
-    columns = ", ".join(f"{c} AS {c}_{suffix}" for c in NORMALISED_COLUMNS)
-    return f"(SELECT {columns} FROM {table})"
+def tf_table(job: str, column: str) -> str:
+    return f"rl_tf_{job}_{column}"
+
+
+def build_tf_tables(con: duckdb.DuckDBPyConnection, job: str, tables: list[str] | None) -> None:
+    """Term frequencies of each TF column over `tables` (settings.TF_PRIOR_RECORDS), one table
+    per column, as Splink's register_term_frequency_lookup expects; empty (no adjustment) when
+    `tables` is None."""
+    alpha = cfg.TF_PRIOR_RECORDS
+    for column, u in compiled_model("duckdb").tf_u:
+        if tables:
+            union = " UNION ALL ".join(f"SELECT {column} AS v FROM {t}" for t in tables)
+            total = f"(SELECT count(*) FROM ({union}))"
+            # Leave the pair out: an exact agreement is two records with the value, and how
+            # common it is is told by the others (on 80 rows a name seen only in the pair
+            # itself is not 2.5% of children).
+            body = (f"SELECT v AS {column}, CAST((greatest(count(*) - 2, 0) + {alpha * u!r})"
+                    f" / ({total} - 2 + {alpha}) AS float8) AS tf_{column}"
+                    f" FROM ({union}) WHERE v IS NOT NULL GROUP BY v")
+        else:
+            body = f"SELECT CAST(NULL AS VARCHAR) AS {column}, CAST(NULL AS float8) AS tf_{column}"
+            body += " WHERE false"
+        con.execute(f"CREATE OR REPLACE TABLE {tf_table(job, column)} AS {body}")
+
+
+def _side(table: str, suffix: str, model: CompiledModel, job: str) -> str:
+    columns = ", ".join(f"t.{c} AS {c}_{suffix}" for c in NORMALISED_COLUMNS)
+    tf_columns = "".join(f", tf_{c}.tf_{c} AS tf_{c}_{suffix}" for c, _ in model.tf_u)
+    joins = "".join(f" LEFT JOIN {tf_table(job, c)} tf_{c} ON tf_{c}.{c} = t.{c}"
+                    for c, _ in model.tf_u)
+    return f"(SELECT {columns}{tf_columns} FROM {table} t{joins})"
 
 
 def scoring_sql(model: CompiledModel, left: str, right: str, *, dedupe: bool, prior: float,
-                threshold: float) -> str:
+                threshold: float, job: str | None = None) -> str:
     """One statement: blocked pairs → comparison vectors → match weights → the pairs to keep
     (at or above `threshold`, or sharing an NCIC number or agency case number)."""
     within = " AND l.record_id < r.record_id" if dedupe else ""
@@ -103,17 +144,19 @@ def scoring_sql(model: CompiledModel, left: str, right: str, *, dedupe: bool, pr
         f"SELECT l.record_id AS id_l, r.record_id AS id_r FROM {left} l JOIN {right} r "
         f"ON ({rule}){within}" for rule in model.blocking_sql)
     deterministic = " OR ".join(f"coalesce({k}_l = {k}_r, false)" for k in DETERMINISTIC_KEYS)
+    job = job or (DEDUPE if dedupe else LINK)
     weight = f"cast({match_weight_for(prior)} as float8) + " + " + ".join(
-        f"({w})" for w in model.weight_sql)
+        f"({w})" for w in (*model.weight_sql, *model.tf_sql))
     gammas = ", ".join(f"gamma_{name}" for name in model.gamma_names)
+    tf_columns = "".join(f" tf_{c}_l, tf_{c}_r," for c, _ in model.tf_u)
     return f"""
     WITH pairs AS ({blocked}),
     compared AS (
-        SELECT record_id_l, record_id_r, {", ".join(model.gamma_sql)},
+        SELECT record_id_l, record_id_r, {", ".join(model.gamma_sql)},{tf_columns}
                ({deterministic}) AS deterministic
         FROM pairs
-        JOIN {_side(left, "l")} ON record_id_l = id_l
-        JOIN {_side(right, "r")} ON record_id_r = id_r
+        JOIN {_side(left, "l", model, job)} ON record_id_l = id_l
+        JOIN {_side(right, "r", model, job)} ON record_id_r = id_r
     ),
     weighed AS (SELECT *, {weight} AS match_weight FROM compared)
     SELECT record_id_l, record_id_r, match_weight, deterministic, {gammas}
@@ -126,7 +169,7 @@ def _compiled_pairs(con: duckdb.DuckDBPyConnection, left: str, right: str, *, de
                     prior: float) -> list[ScoredPair]:
     model = compiled_model("duckdb")
     sql = scoring_sql(model, left, right, dedupe=dedupe, prior=prior,
-                      threshold=cfg.REVIEW_THRESHOLD)
+                      threshold=cfg.REVIEW_THRESHOLD, job=DEDUPE if dedupe else LINK)
     pairs = []
     for left_id, right_id, weight, deterministic, *gammas in con.execute(sql).fetchall():
         pairs.append(ScoredPair(left_id, right_id, probability_for(weight),
@@ -168,6 +211,15 @@ def linker_pairs(con: duckdb.DuckDBPyConnection, tables: dict[str, str], *, engi
     settings = {**_linker_settings(engine, "dedupe_only" if dedupe else "link_only"),
                 "probability_two_random_records_match": prior}
     linker = Linker(frames, settings, log_level=logging.WARNING, validate_settings=False)
+    job = DEDUPE if dedupe else LINK
+    for column, _ in compiled_model("duckdb").tf_u:
+        lookup = con.table(tf_table(job, column)).to_arrow_table()
+        if engine == "spark":
+            registered = db_api.register(spark.createDataFrame(lookup.to_pandas()))
+        else:
+            con.register(f"{tf_table(job, column)}_arrow", lookup)
+            registered = db_api.register(f"{tf_table(job, column)}_arrow")
+        linker.table_management.register_term_frequency_lookup(registered, column)
     predictions = linker.inference.predict(warning_mode="never")
     deterministic = " OR ".join(f"coalesce({k}_l = {k}_r, false)" for k in DETERMINISTIC_KEYS)
     kept = linker.misc.query_sql(
@@ -229,6 +281,12 @@ def score_jobs(query: pa.Table, dataset: pa.Table | None, jobs: tuple[str, ...],
             report(f"score ({job})", done, total)
             linking = job == LINK
             tables = {QUERY: "rl_query", **({DATASET: "rl_dataset"} if linking else {})}
+            # Only over whole tables: a dataset that may hold just the candidates of the query
+            # (intake passes dataset_size) would make the query's names look common, and the
+            # same rows must score alike whether all known records were loaded or only those
+            # sharing a blocking key.
+            whole = not (linking and dataset_size is not None)
+            build_tf_tables(con, job, list(tables.values()) if whole else None)
             prior = cfg.prior_for((dataset_size or dataset.num_rows)
                                   if linking and dataset is not None else query.num_rows)
             if engine == "spark" or use_linker:

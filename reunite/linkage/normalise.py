@@ -25,8 +25,8 @@ CREATE OR REPLACE MACRO rl_code(s) AS nullif(regexp_replace(upper(CAST(s AS VARC
 
 NORMALISED_COLUMNS = (
     "record_id", "first_name", "given_second", "given_tokens", "given_full", "main_keys",
-    "given_count", "surname1", "surname2",
-    "surnames", "dob", "dob_year", "dob_month", "dob_day", "sex", "address", "guardian",
+    "given_count", "surname1", "surname2", "surnames", "surname_key",
+    "dob", "dob_year", "dob_month", "dob_day", "sex", "address", "guardian",
     "postcode", "household_key", "ncic_key", "case_key",
 )
 
@@ -128,7 +128,10 @@ def normalise(con: duckdb.DuckDBPyConnection, source: str, target: str) -> None:
                  ELSE coalesce(second_tokens[1], last_tokens[2]) END AS surname2
         FROM tokens
     )
-    SELECT *, list_filter([surname1, surname2], lambda x: x IS NOT NULL) AS surnames FROM shaped
+    SELECT *, list_filter([surname1, surname2], lambda x: x IS NOT NULL) AS surnames,
+           CASE WHEN surname1 IS NOT NULL THEN concat_ws(' ', surname1, surname2) END
+               AS surname_key
+    FROM shaped
     """)
     # A date of birth at the precision known (DESIGN: intake keeps "2015" and "2015-08" as they
     # came): `dob` only for a whole date, the year and month whenever they are known, so a
@@ -178,7 +181,8 @@ def normalise(con: duckdb.DuckDBPyConnection, source: str, target: str) -> None:
     )
     SELECT r.record_id, g.first_name, g.given_second, g.given_tokens, g.given_full, g.main_keys,
            g.given_count,
-           n.surname1, n.surname2, n.surnames, d.dob, d.dob_year, d.dob_month, d.dob_day, r.sex,
+           n.surname1, n.surname2, n.surnames, n.surname_key,
+           d.dob, d.dob_year, d.dob_month, d.dob_day, r.sex,
            r.address, h.guardian, r.postcode,
            coalesce(r.address, h.guardian, r.postcode) AS household_key, r.ncic_key, r.case_key
     FROM rows r

@@ -17,8 +17,13 @@ def sample():
 
 @pytest.mark.parametrize("job", ["link", "dedupe"])
 def test_compiled_sql_gives_exactly_what_splinks_linker_gives(sample, job: str):
-    queries = to_arrow(sample.queries)
-    dataset = to_arrow(list(sample.registry_records())) if job == "link" else None
+    registry = list(sample.registry_records())
+    if job == "link":
+        queries, dataset = to_arrow(sample.queries), to_arrow(registry)
+    else:  # the queries with the registry records of the same children: duplicates to find
+        partners = {r for _, r in sample.truth}
+        queries = to_arrow(sample.queries + [r for r in registry if r["record_id"] in partners])
+        dataset = None
 
     compiled = {(p.left_id, p.right_id): p for p in score(queries, dataset)}
     by_linker = {(p.left_id, p.right_id): p for p in score(queries, dataset, use_linker=True)}

@@ -120,19 +120,22 @@ def test_relatives_and_namesakes_are_never_merged(case: str, relative_matches: l
     assert [m for m in relative_matches if m.left_id == query_id and m.decision == MATCH] == []
 
 
-@pytest.mark.parametrize("case", ["sibling", "younger brother"])
-def test_siblings_do_not_even_reach_review(case: str, relative_matches: list[Match]):
+# Issue 8: another given name in the same family is a brother, sister or twin, not a question
+# for a person (twins share every other field, so the model alone would score them high).
+@pytest.mark.parametrize("case", ["sibling", "younger brother", "twin sister", "twin brother",
+                                  "twin sharing a middle name"])
+def test_siblings_and_twins_do_not_even_reach_review(case: str, relative_matches: list[Match]):
     query_id = RELATIVES[case]["record_id"]
     assert [m for m in relative_matches if m.left_id == query_id] == []
 
 
 def test_review_pairs_show_what_agrees_and_what_does_not(relative_matches: list[Match]):
-    twin = [m for m in relative_matches if m.left_id == "N3"]
-    assert twin, "identical twins should at least be shown to a person"
-    (pair,) = twin
+    namesake = [m for m in relative_matches if m.left_id == "N6"]
+    assert namesake, "a namesake born another year should at least be shown to a person"
+    (pair,) = namesake
     assert pair.decision == REVIEW
     assert THRESHOLDS[REVIEW] <= pair.match_probability
-    assert pair.agreements["given_name"] == "disagree"
-    assert pair.agreements["dob"] == "agree"
+    assert pair.agreements["given_name"] == "agree"
+    assert pair.agreements["dob"] == "disagree"
     assert pair.agreements["surnames"] == "agree"
     assert set(pair.agreements.values()) <= {"agree", "close", "disagree", "missing"}

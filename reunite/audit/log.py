@@ -48,6 +48,12 @@ logger = logging.getLogger(__name__)
 
 # Actions that mean "someone looked at a child's record" (the auditor's "who saw this child").
 VIEW_ACTIONS = ("target.view", "child.view", "target.export", "child.export")
+# What only reads: these change nothing that a count or a list shows.
+READ_ACTIONS = VIEW_ACTIONS + (
+    "target.list", "target.search", "export", "report.view", "report.generate", "review.list",
+    "document.view", "document.list", "poster.print", "intake.rejects_download", "audit.search",
+    "audit.verify",
+)
 
 # How long an opportunistic seal waits for SQLite's write lock before leaving the work to the
 # next one (milliseconds). Events are safe meanwhile; only their place in the chain waits.

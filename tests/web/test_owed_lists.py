@@ -86,3 +86,22 @@ def test_the_dashboards_figures_change_as_soon_as_a_child_is_found(
     after = client.get(f"/ops/{operation.slug}/").context
     assert after["counts"]["recovered"] == 1
     assert after["follow_up_counts"]["screening"] == 1
+
+
+def test_reading_pages_keeps_the_dashboards_figures_but_a_change_does_not(
+        as_user, operation, make_target, cast, django_assert_max_num_queries):
+    from reunite.web.views.dashboard import data_version
+
+    target = make_target(ncic="active", case=None)
+    client = as_user("coordinator")
+    client.get(f"/ops/{operation.slug}/")
+    version = data_version()
+    # People reading children, lists and searches (each read audited) change no figure...
+    client.get(f"/children/{target.pk}/")
+    client.get(f"/ops/{operation.slug}/children/?q={target.child.last_name}")
+    assert data_version() == version
+    # ...so the dashboard answers from the figures already counted.
+    with django_assert_max_num_queries(12):
+        assert client.get(f"/ops/{operation.slug}/").status_code == 200
+    _found(target, cast["investigator"])
+    assert data_version() != version

@@ -10,6 +10,7 @@ from django.utils.translation import gettext as _
 
 from reunite.access.policy import Cap, Restricted, may_see
 from reunite.access.scoping import get_operation_for, targets_for
+from reunite.audit import log
 from reunite.audit.models import AuditEvent
 from reunite.children.models import Child
 from reunite.operations import compliance
@@ -105,9 +106,12 @@ def oldest_outstanding(targets) -> list:
 
 
 def data_version() -> int:
-    """The newest audit event's id. Every change is audited in the transaction that makes it
-    (reads are too), so any change since the figures were computed gives a new version."""
-    return AuditEvent.objects.order_by("-pk").values_list("pk", flat=True).first() or 0
+    """The newest id of an audit event that changed something. Every change is audited in the
+    transaction that makes it, so any change since the figures were computed gives a new
+    version; reads are audited too but leave the figures as they were (were they counted, every
+    page view would throw the figures away)."""
+    return (AuditEvent.objects.exclude(action__in=log.READ_ACTIONS).order_by("-pk")
+            .values_list("pk", flat=True).first() or 0)
 
 
 def figures(request, operation, targets, today, now) -> dict:

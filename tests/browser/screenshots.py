@@ -45,6 +45,8 @@ def list_file(folder: Path, size: str) -> Path:
     writer.writerow([f"SHOT-{stamp}-3", "Ana", "Armendariz", "", "2006-01-04", "F"])
     writer.writerow([f"SHOT-{stamp}-7", "Marcos", "Avila", "Garcia", "2011-01-19", "F"])
     writer.writerow([f"SHOT-{stamp}-8", "T", "Aguilar", "", "2004-12-11", "M"])
+    # Day and month read the other way round, a letter more in the name: a person decides.
+    writer.writerow([f"SHOT-{stamp}-9", "Natalie", "Adame", "", "2004-11-10", "F"])
     writer.writerow([f"SHOT-{stamp}-4", "Ximena", "Carrillo", "", "2009-02-30", "F"])
     writer.writerow([f"SHOT-{stamp}-5", "", "", "", "2008-01-01", "F"])
     writer.writerow([f"SHOT-{stamp}-6", "Iker", "Montoya", "", "2010-05-05", "Q"])

@@ -97,6 +97,17 @@ IDENTITY_TEXT = ("first_name", "middle_name", "last_name", "second_last_name", "
 CASE_TEXT = ("case_number", "last_seen_city", "last_seen_state")
 
 
+def _misaligned_record_id(table, columns, canonical: dict, from_field: str) -> str:
+    """The record id of a row whose values slid right: only a first-column id is still in place.
+
+    Any other column may hold a neighbour's value (a date, a name), which would send the user
+    looking for a record that does not exist.
+    """
+    id_header = next((h for h, f in columns.mapped.items() if f == from_field), None)
+    first = table.headers[0] if table.headers else None
+    return canonical.get("record_id", "") if id_header is not None and id_header == first else ""
+
+
 def _check_lengths(record: dict) -> None:
     for name, longest in _field_lengths().items():
         if name in CASE_TEXT and not record.get("local_case_number"):
@@ -166,8 +177,10 @@ def check_table(table: Table, agency_codes: set[str], *, date_order: str | None 
         if "record_id_from" in settled:
             canonical["record_id"] = canonical.get("ncic_nic", "")
         if number in table.malformed:
-            rejected.append(_problem(number, canonical.get("record_id"), "",
-                                     table.malformed[number]))
+            rejected.append(_problem(number, _misaligned_record_id(
+                table, columns, canonical,
+                "ncic_nic" if "record_id_from" in settled else "record_id"),
+                                     "", table.malformed[number]))
             continue
         try:
             record = clean_row(canonical, today, reading)

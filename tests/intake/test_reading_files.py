@@ -389,6 +389,17 @@ def test_title_lines_above_the_header_and_a_misaligned_row(operation, agencies):
     assert "separator inside a value" in batch.rejected[0]["reason"]
 
 
+def test_a_misaligned_row_never_names_a_record_id_read_from_the_wrong_column(operation, agencies):
+    # An NCIC-style extract with the record id (the NIC) after the name: a stray comma in the
+    # name slides the NIC column onto the surname, which is not a record anyone could look up.
+    data = (b"NAM,NIC,DOB,SEX\n"
+            b"\"RUIZ, ANA\",M123456789,12/25/2009,F\n"
+            b"SOTO, JESUS,M987654321,03/04/2009,M\n")
+    batch = run_intake(operation, agencies["LCPD"], data, file_name="ncic.csv")
+    assert [(r["row"], r["record_id"]) for r in batch.rejected] == [(3, "")]
+    assert "separator inside a value" in batch.rejected[0]["reason"]
+
+
 def test_reading_has_a_time_budget(operation, agencies, settings):
     settings.REUNITE_INTAKE_READ_SECONDS = 0
     rows = b"".join(f"R-{i},Ana,Ruiz\n".encode() for i in range(1000))

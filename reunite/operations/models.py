@@ -103,6 +103,10 @@ class Target(models.Model):
             # The dashboard's "still missing", oldest on the list first.
             models.Index(fields=["operation", "active", "status", "added_on"],
                          name="target_status_added"),
+            # "Is this child on the list?", asked once per child by the lists sorted by name
+            # and by search: answered from the index alone.
+            models.Index(fields=["operation", "child"], name="target_listed_child",
+                         condition=models.Q(active=True)),
         ]
 
     def __str__(self) -> str:

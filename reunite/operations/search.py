@@ -16,11 +16,12 @@ from dataclasses import dataclass
 from django.db import connection
 from django.db.models import Q, QuerySet
 
-from reunite.children.models import Child, ChildName, LocalCase, NCICEntry, SourceRecord
+from reunite.children.models import ChildName, LocalCase, NCICEntry, SourceRecord
 from reunite.children.search import Closeness, fuzzy_fragments, query_terms
+from reunite.operations.freshness import kept
 from reunite.operations.models import Target
 
-CANDIDATES_PER_WORD = 2000   # bound on rows scored per word when nothing matches exactly
+CANDIDATES_PER_WORD = 2000   # candidates scored, per word, when nothing matches exactly
 FUZZY_MIN_SCORE = 75.0
 FUZZY_RESULTS = 50
 
@@ -77,27 +78,34 @@ def by_name(targets: QuerySet[Target], text: str) -> QuerySet[Target]:
 
 
 def closest_spellings(targets: QuerySet[Target], text: str) -> list[int]:
-    """Ids of the children whose names are closest to a query that matched nothing, best first."""
+    """Ids of the children whose names are closest to a query that matched nothing, best first.
+
+    Candidates are the children with a name beginning like a word of the query, those sharing
+    the start of more words first, then by id (the same candidates on every database), at most
+    `CANDIDATES_PER_WORD * 2`; each is scored on all its names."""
     prefixes = fuzzy_fragments(text)
     if not prefixes:
         return []
     hits: Counter[int] = Counter()
     for prefix in dict.fromkeys(prefixes):
-        named = (ChildName.objects.filter(_starts_with(prefix)).order_by()
-                 .values_list("child_id", flat=True).distinct()[:CANDIDATES_PER_WORD])
-        hits.update(set(named))
+        # Read from the index on (name, child) alone.
+        hits.update(set(ChildName.objects.filter(_starts_with(prefix)).order_by()
+                        .values_list("child_id", flat=True)))
     if not hits:
         return []
-    # Those sharing the start of more words first, within the bound. Their names are read by
-    # the children's own key and scored; only the close ones are then looked up on the list
-    # (a join of every candidate with the list made the database read every child).
-    best = [child for child, _n in hits.most_common(CANDIDATES_PER_WORD * 2)]
+    best = sorted(hits, key=lambda child: (-hits[child], child))[:CANDIDATES_PER_WORD * 2]
+    # Their names, read by the children's own key from the index on (child, name) (the words of
+    # `Child.search_text`), and scored; only the close ones are then looked up on the list (a
+    # join of every candidate with the list made the database read every child).
+    names: dict[int, list[str]] = {}
+    for child_id, name in (ChildName.objects.filter(child_id__in=best).order_by()
+                           .values_list("child_id", "name")):
+        names.setdefault(child_id, []).append(name)
     closeness = Closeness(text)
     close = {
         child_id: score
-        for child_id, names in Child.objects.filter(pk__in=best).order_by()
-        .values_list("pk", "search_text")
-        if (score := closeness(names)) >= FUZZY_MIN_SCORE
+        for child_id, words in names.items()
+        if (score := closeness(" ".join(words))) >= FUZZY_MIN_SCORE
     }
     if not close:
         return []
@@ -107,16 +115,29 @@ def closest_spellings(targets: QuerySet[Target], text: str) -> list[int]:
     return [pk for _score, pk in scored[:FUZZY_RESULTS]]
 
 
-def search_targets(targets: QuerySet[Target], text: str) -> TextSearch:
-    """What the list and the API return for a query: the child an identifier names; else every
-    child whose names match; else the closest spellings."""
+def _plan(targets: QuerySet[Target], text: str) -> tuple[str, list[int] | None]:
+    """Which of the three answers a query gets, with the ids it found: small enough to keep."""
     children = identified_children(text)
-    if children:
-        named = targets.filter(child_id__in=children)
-        if named.exists():
-            return TextSearch(named)
-    exact = by_name(targets, text)
-    if exact.exists():
-        return TextSearch(exact)
-    ids = closest_spellings(targets, text)
+    if children and targets.filter(child_id__in=children).exists():
+        return ("identifier", children)
+    if by_name(targets, text).exists():
+        return ("name", None)
+    return ("fuzzy", closest_spellings(targets, text))
+
+
+def search_targets(targets: QuerySet[Target], text: str, key: str | None = None) -> TextSearch:
+    """What the list and the API return for a query: the child an identifier names; else every
+    child whose names match; else the closest spellings.
+
+    With a `key` naming the list searched (operation and user), which answer the query gets
+    and the closest spellings are kept until the next change
+    (`reunite.operations.freshness`)."""
+    if key is None:
+        kind, ids = _plan(targets, text)
+    else:
+        kind, ids = kept(f"search:{key}:{text}", lambda: _plan(targets, text))
+    if kind == "identifier":
+        return TextSearch(targets.filter(child_id__in=ids))
+    if kind == "name":
+        return TextSearch(by_name(targets, text))
     return TextSearch(targets.filter(pk__in=ids), fuzzy=True, ids=ids)

@@ -10,10 +10,9 @@ from django.utils.translation import gettext as _
 
 from reunite.access.policy import Cap, Restricted, may_see
 from reunite.access.scoping import get_operation_for, targets_for
-from reunite.audit import log
-from reunite.audit.models import AuditEvent
 from reunite.children.models import Child
 from reunite.operations import compliance
+from reunite.operations.freshness import KEPT_SECONDS, data_version
 from reunite.operations.models import FollowUp, Outcome, Target, TargetStatus
 from reunite.reports.charts import Series, cumulative_chart
 from reunite.web.access import page
@@ -22,7 +21,7 @@ from reunite.web.listing import NAME_ORDER
 OUTSTANDING_SHOWN = 12
 FOLLOW_UPS_SHOWN = 20
 CHART_TAIL_DAYS = 14
-FIGURES_SECONDS = 30
+FIGURES_SECONDS = KEPT_SECONDS
 CHART_WIDTH = 480  # drawn at the half-page panel's own size: labels stay at 11 px
 
 
@@ -103,15 +102,6 @@ def oldest_outstanding(targets) -> list:
     rows = (Target.objects.filter(pk__in=ids)
             .select_related("child", "assigned_agency", "assignee").order_by())
     return sorted(rows, key=lambda target: rank[target.pk])
-
-
-def data_version() -> int:
-    """The newest id of an audit event that changed something. Every change is audited in the
-    transaction that makes it, so any change since the figures were computed gives a new
-    version; reads are audited too but leave the figures as they were (were they counted, every
-    page view would throw the figures away)."""
-    return (AuditEvent.objects.exclude(action__in=log.READ_ACTIONS).order_by("-pk")
-            .values_list("pk", flat=True).first() or 0)
 
 
 def figures(request, operation, targets, today, now) -> dict:

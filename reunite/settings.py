@@ -127,6 +127,11 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
         "timeout": env_int("REUNITE_SQLITE_TIMEOUT", 30),
         "init_command": "PRAGMA journal_mode=WAL",
     }
+if DATABASES["default"]["ENGINE"].startswith("django.db.backends.postgresql"):
+    # No JIT compilation: the pages' counts are short queries over an index, which PostgreSQL's
+    # cost model still judges worth compiling (tens of milliseconds each, more than the query).
+    options = DATABASES["default"].setdefault("OPTIONS", {})
+    options["options"] = f"{options.get('options', '')} -c jit=off".strip()
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 # Audit events of reads wait here while another writer holds SQLite's lock (reunite.audit.spool).
 REUNITE_AUDIT_SPOOL = DATA_DIR / "audit-spool.sqlite3"

@@ -20,6 +20,7 @@ import datetime as dt
 from dataclasses import dataclass, field
 
 from django.db.models import (
+    BooleanField,
     Count,
     DateTimeField,
     Exists,
@@ -109,14 +110,26 @@ def _board(candidates: QuerySet[Target], stopped, stop_unknown, late: int, hours
            now: dt.datetime) -> Board:
     """Clocks for `candidates` (outstanding children the law applies to); `stopped` says the
     clock was met, `stop_unknown` that it was met at an unrecorded moment. The counts are one
-    pass over the candidates; the running clocks are read only when there are any."""
-    counts = candidates.aggregate(
-        running=Count("pk", filter=_reported() & ~stopped),
-        overdue=Count("pk", filter=_reported(now - dt.timedelta(hours=hours)) & ~stopped),
-        no_report_moment=Count("pk", filter=~_reported() & ~stopped),
-        **({"no_stop_moment": Count("pk", filter=stop_unknown)} if stop_unknown is not None
-           else {}),
+    pass over the candidates, grouped by four yes-or-no facts each tested once per child; the
+    running clocks are read only when there are any."""
+    flags = {
+        "reported": _reported(),
+        "due": _reported(now - dt.timedelta(hours=hours)),
+        "stopped": stopped,
+        "unknown": stop_unknown if stop_unknown is not None else Q(pk__in=[]),
+    }
+    grouped = (
+        candidates.order_by()
+        .annotate(**{name: ExpressionWrapper(test, output_field=BooleanField())
+                     for name, test in flags.items()})
+        .values_list(*flags).annotate(n=Count("pk")).order_by()
     )
+    counts = dict.fromkeys(["running", "overdue", "no_report_moment", "no_stop_moment"], 0)
+    for reported, due, met, unknown, n in grouped:
+        if not met:
+            counts["running" if reported else "no_report_moment"] += n
+            counts["overdue"] += n if due else 0
+        counts["no_stop_moment"] += n if unknown else 0
     shown = []
     if counts["running"]:
         shown = list(_running(candidates, stopped).annotate(reported=_first_report())
@@ -128,7 +141,7 @@ def _board(candidates: QuerySet[Target], stopped, stop_unknown, late: int, hours
         overdue=counts["overdue"],
         late=late,
         no_report_moment=counts["no_report_moment"],
-        no_stop_moment=counts.get("no_stop_moment", 0),
+        no_stop_moment=counts["no_stop_moment"],
     )
 
 

@@ -75,8 +75,10 @@ class Target(models.Model):
     child = models.ForeignKey("children.Child", on_delete=models.PROTECT, related_name="targets")
     on_baseline = models.BooleanField(default=True)
     added_on = models.DateField()
+    # No index of its own: every query asks for one operation's list, which the indexes below
+    # serve (a lone status index led SQLite to walk it across every operation's rows).
     status = models.CharField(
-        max_length=12, choices=TargetStatus.choices, default=TargetStatus.OUTSTANDING, db_index=True
+        max_length=12, choices=TargetStatus.choices, default=TargetStatus.OUTSTANDING
     )
     assigned_agency = models.ForeignKey(
         "agencies.Agency", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
@@ -103,6 +105,14 @@ class Target(models.Model):
             # The dashboard's "still missing", oldest on the list first.
             models.Index(fields=["operation", "active", "status", "added_on"],
                          name="target_status_added"),
+            # "Is this child on the list?", asked once per child by the lists sorted by name
+            # and by search: answered from the index alone.
+            models.Index(fields=["operation", "child"], name="target_listed_child",
+                         condition=models.Q(active=True)),
+            # The same by status: the dashboard's clocks (outstanding children) and the list
+            # filtered by status, from the index alone.
+            models.Index(fields=["operation", "status", "child"], name="target_status_child",
+                         condition=models.Q(active=True)),
         ]
 
     def __str__(self) -> str:

@@ -22,6 +22,7 @@ from reunite.children.models import Child, Classification, LocalCase, SourceReco
 from reunite.core.dates import DAY, MONTH, YEAR
 from reunite.core.moments import clock_time
 from reunite.operations import compliance
+from reunite.operations.freshness import data_version, keep, kept
 from reunite.operations.models import Target, TargetStatus
 from reunite.operations.search import search_targets
 
@@ -90,6 +91,10 @@ class ListQuery:
         than walking every child in name order to find it."""
         return any([self.agency, self.assignee, self.age_min is not None,
                     self.age_max is not None, self.classification, self.risk, self.owes])
+
+    def key(self) -> str:
+        """The filters, the search and the order, as part of a cache key."""
+        return repr(sorted({**self.as_log(), "sort": self.sort}.items()))
 
     def as_log(self) -> dict:
         return {k: v for k, v in {
@@ -171,14 +176,24 @@ class ByChildName:
 
     The database walks the children's name index and keeps those on the list (one entry per
     child per operation), so a page costs the same at 100 or 100,000 children; sorting the
-    joined rows instead would sort them all for every page."""
+    joined rows instead would sort them all for every page.
 
-    def __init__(self, targets: QuerySet[Target], descending: bool):
+    With a `key` (the list's operation, user, filters and order), the count and the first
+    child of each page are kept until the next change (`reunite.operations.freshness`): a page
+    number typed or linked (page 500) starts at its kept boundary like "Next" does, instead of
+    walking past every child before it."""
+
+    def __init__(self, targets: QuerySet[Target], descending: bool, key: str | None = None,
+                 page_size: int = 50):
         self.targets = targets
         self.order = [f"-{f}" if descending else f for f in NAME_ORDER]
+        self.key = key
+        self.page_size = page_size
 
     def count(self) -> int:
-        return self.targets.count()
+        if self.key is None:
+            return self.targets.count()
+        return kept(f"count:{self.key}", self.targets.count)
 
     def __len__(self) -> int:
         return self.count()
@@ -195,6 +210,24 @@ class ByChildName:
         rank = {pk: n for n, pk in enumerate(ids)}
         rows = with_row_data(self.targets.filter(child_id__in=ids))
         return sorted(rows, key=lambda target: rank[target.child_id])
+
+    def boundary(self, number: int) -> int | None:
+        """The last child of the page before page `number` (2 or more): the boundaries of every
+        page up to it are read once per change, in one ordered read of the list's child ids;
+        None without a key or when the list is shorter."""
+        if self.key is None or number < 2:
+            return None
+        version = data_version()
+        key = f"bounds:{self.key}"
+        bounds = kept(key, list, version)
+        if len(bounds) < number - 1:
+            order = [f"-child__{f[1:]}" if f.startswith("-") else f"child__{f}"
+                     for f in self.order]
+            walked = list(self.targets.order_by(*order).values_list("child_id", flat=True)
+                          [:(number - 1) * self.page_size])
+            bounds = walked[self.page_size - 1::self.page_size]
+            keep(key, bounds, version)
+        return bounds[number - 2] if len(bounds) >= number - 1 else None
 
     def after(self, child_id: int, count: int) -> list[Target] | None:
         """The `count` rows that follow a child in name order (keyset pagination: the next
@@ -229,35 +262,53 @@ class ListResult:
 
 
 def find_targets(targets: QuerySet[Target], query: ListQuery,
-                 ages_on: dt.date | None = None, today: dt.date | None = None) -> ListResult:
+                 ages_on: dt.date | None = None, today: dt.date | None = None,
+                 key: str | None = None, page_size: int = 50) -> ListResult:
+    """The list as filtered, searched and sorted. With a `key` naming the list (operation and
+    user), what is counted or ordered over the whole list is kept until the next change; not
+    for the owed lists, which count to the moment."""
+    if key is not None and not query.owes:
+        key = f"{key}:{ages_on}:{query.key()}"
+    else:
+        key = None
+    scope = targets
     targets = apply_filters(targets, query, ages_on, today)
     if not query.q:
         if not query.narrows and query.sort in ("name", "-name"):
-            return ListResult(targets, page_source=ByChildName(targets, query.sort == "-name"))
+            return ListResult(targets, page_source=ByChildName(
+                targets, query.sort == "-name", key, page_size))
         if not query.narrows:
             return ListResult(targets, page_source=with_row_data(
                 targets.order_by(*SORTS[query.sort])))
         ordered = targets.order_by(*SORTS[query.sort])
-        return ListResult(ordered, page_source=InOrder(ordered))
-    found = search_targets(targets, query.q)
+        return ListResult(ordered, page_source=InOrder(ordered, key=key, rows_from=scope))
+    found = search_targets(targets, query.q, key)
     if found.fuzzy:
         return ListResult(found.targets, fuzzy=True, page_source=InOrder(found.targets, found.ids))
     ordered = found.targets.order_by(*SORTS[query.sort])
-    return ListResult(ordered, page_source=InOrder(ordered))
+    return ListResult(ordered, page_source=InOrder(ordered, key=key, rows_from=scope))
 
 
 class InOrder:
     """A filtered list read once as ids in order (one pass over the data, instead of one to
-    count and another to fetch a page); each page then fetches its own rows."""
+    count and another to fetch a page); each page then fetches its own rows. With a `key`, the
+    ids are kept until the next change, so paging through a search or a filtered list reads
+    them once."""
 
-    def __init__(self, targets: QuerySet[Target], ids: list[int] | None = None):
+    def __init__(self, targets: QuerySet[Target], ids: list[int] | None = None,
+                 key: str | None = None, rows_from: QuerySet[Target] | None = None):
         self.targets = targets
         self._ids = ids
+        self.key = key
+        self.rows_from = self.targets if rows_from is None else rows_from
+
+    def _read(self) -> list[int]:
+        return list(self.targets.values_list("pk", flat=True))
 
     @property
     def ids(self) -> list[int]:
         if self._ids is None:
-            self._ids = list(self.targets.values_list("pk", flat=True))
+            self._ids = self._read() if self.key is None else kept(f"ids:{self.key}", self._read)
         return self._ids
 
     def count(self) -> int:
@@ -271,7 +322,10 @@ class InOrder:
             return list(self[index:index + 1])[0]
         ids = self.ids[index]
         rank = {pk: n for n, pk in enumerate(ids)}
-        rows = with_row_data(Target.objects.filter(pk__in=ids).order_by())
+        # Through the user's list (`rows_from`, without the search's own conditions, which
+        # found the ids): a row kept from before a change that took it off the list, or out
+        # of the user's reach, is not shown.
+        rows = with_row_data(self.rows_from.filter(pk__in=ids).order_by())
         return sorted(rows, key=lambda target: rank[target.pk])
 
 

@@ -98,7 +98,7 @@ def test_the_list_costs_the_same_queries_for_5_or_40_children(
     client = as_user("coordinator")
     for _ in range(5):
         make_target()
-    with django_assert_max_num_queries(14) as few:
+    with django_assert_max_num_queries(15) as few:
         client.get(_url(operation))
     for _ in range(35):
         make_target()

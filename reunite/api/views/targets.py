@@ -33,8 +33,10 @@ def _sources():
     )
 
 
-def filter_targets(targets, params, user):
-    """Apply the list's filters; a filter value that cannot be read is refused, naming it."""
+def filter_targets(targets, params, user, key: str | None = None):
+    """Apply the list's filters; a filter value that cannot be read is refused, naming it.
+    `key` names the list (operation and user) so that a search's answer is kept until the next
+    change, as on the list page."""
     if params.get("status"):
         targets = targets.filter(status=choice(params["status"], TargetStatus, "status"))
     if params.get("agency"):
@@ -45,7 +47,9 @@ def filter_targets(targets, params, user):
     query = (params.get("q") or "").strip()
     if query:
         # The list page's search: an identifier, names in any spelling, else closest spellings.
-        targets = search_targets(targets, query).targets
+        if key is not None:
+            key = f"api:{key}:" + ":".join(params.get(name) or "" for name in LIST_FILTERS)
+        targets = search_targets(targets, query, key).targets
     return targets
 
 
@@ -74,7 +78,8 @@ class TargetListView(ApiListView):
             .prefetch_related(_sources())
             .order_by("id")
         )
-        return filter_targets(targets, self.request.query_params, self.request.user)
+        return filter_targets(targets, self.request.query_params, self.request.user,
+                              key=f"{operation.pk}:{self.request.user.pk}")
 
     def list(self, request, *args, **kwargs):
         response = super().list(request, *args, **kwargs)

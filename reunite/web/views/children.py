@@ -11,6 +11,7 @@ from reunite.access.scoping import get_operation_for, get_target_for, targets_fo
 from reunite.accounts.models import User
 from reunite.audit import log
 from reunite.children.models import RISK_FACTORS, Classification
+from reunite.core.ids import parse_id
 from reunite.intake.exporters import export_operation
 from reunite.operations.models import TargetStatus
 from reunite.operations.services import outcome_options
@@ -44,7 +45,8 @@ def children(request, op):
     operation = get_operation_for(request.user, op)
     query = _list_query(request)
     result = find_targets(targets_for(request.user, operation), query, operation.start_date,
-                          operation.today())
+                          operation.today(), key=f"{operation.pk}:{request.user.pk}",
+                          page_size=PAGE_SIZE)
     paginator = Paginator(result.page_source, PAGE_SIZE)
     page_obj = _keyset_page(request, paginator) or paginator.get_page(request.GET.get("page"))
     if query.filtered:
@@ -76,15 +78,18 @@ def children(request, op):
 
 def _keyset_page(request, paginator) -> Page | None:
     """Page N reached by "Next" carries the last child of page N-1 (`after`): the rows are read
-    from there instead of counting past every row before them."""
+    from there instead of counting past every row before them. A page number typed or linked
+    without it starts from the boundary kept for that page (`ByChildName.boundary`)."""
     source = paginator.object_list
-    after, number = request.GET.get("after", ""), request.GET.get("page", "")
-    if not (isinstance(source, ByChildName) and after.isdigit() and number.isdigit()):
+    after, number = parse_id(request.GET.get("after", "")), parse_id(request.GET.get("page", ""))
+    if not isinstance(source, ByChildName) or number is None:
         return None
-    number = int(number)
     if not 1 < number <= paginator.num_pages:
         return None
-    rows = source.after(int(after), PAGE_SIZE)
+    start = after if after is not None else source.boundary(number)
+    if start is None:
+        return None
+    rows = source.after(start, PAGE_SIZE)
     return None if rows is None else Page(rows, number, paginator)
 
 

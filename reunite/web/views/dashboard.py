@@ -3,17 +3,16 @@
 import datetime as dt
 
 from django.core.cache import cache
-from django.db.models import Count, Exists, OuterRef, Q
+from django.db.models import Count, Exists, OuterRef
 from django.shortcuts import render
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 
 from reunite.access.policy import Cap, Restricted, may_see
 from reunite.access.scoping import get_operation_for, targets_for
-from reunite.audit import log
-from reunite.audit.models import AuditEvent
 from reunite.children.models import Child
 from reunite.operations import compliance
+from reunite.operations.freshness import KEPT_SECONDS, data_version
 from reunite.operations.models import FollowUp, Outcome, Target, TargetStatus
 from reunite.reports.charts import Series, cumulative_chart
 from reunite.web.access import page
@@ -22,20 +21,26 @@ from reunite.web.listing import NAME_ORDER
 OUTSTANDING_SHOWN = 12
 FOLLOW_UPS_SHOWN = 20
 CHART_TAIL_DAYS = 14
-FIGURES_SECONDS = 30
+FIGURES_SECONDS = KEPT_SECONDS
 CHART_WIDTH = 480  # drawn at the half-page panel's own size: labels stay at 11 px
 
 
 def headline(targets) -> dict:
-    """Baseline, added later, and each status, in one grouped query."""
+    """Baseline, added later, and each status: one grouped query, which the database answers
+    from the list's index on (operation, active, status, on_baseline) alone, in its order."""
     statuses = (TargetStatus.OUTSTANDING, TargetStatus.RECOVERED, TargetStatus.LOCATED)
-    counts = targets.aggregate(
-        total=Count("pk"),
-        baseline=Count("pk", filter=Q(on_baseline=True)),
-        **{status: Count("pk", filter=Q(status=status)) for status in statuses},
-        **{f"baseline_{status}": Count("pk", filter=Q(status=status, on_baseline=True))
-           for status in statuses},
-    )
+    counts = dict.fromkeys(["total", "baseline", *statuses,
+                            *(f"baseline_{status}" for status in statuses)], 0)
+    grouped = (targets.order_by().values_list("status", "on_baseline")
+               .annotate(n=Count("pk")).order_by("status", "on_baseline"))
+    for status, on_baseline, n in grouped:
+        counts["total"] += n
+        if status in statuses:
+            counts[status] += n
+        if on_baseline:
+            counts["baseline"] += n
+            if status in statuses:
+                counts[f"baseline_{status}"] += n
     counts["added"] = counts["total"] - counts["baseline"]
     counts["found"] = counts["recovered"] + counts["located"]
     # The results report (and the press release) count the baseline list only; the dashboard
@@ -103,15 +108,6 @@ def oldest_outstanding(targets) -> list:
     rows = (Target.objects.filter(pk__in=ids)
             .select_related("child", "assigned_agency", "assignee").order_by())
     return sorted(rows, key=lambda target: rank[target.pk])
-
-
-def data_version() -> int:
-    """The newest id of an audit event that changed something. Every change is audited in the
-    transaction that makes it, so any change since the figures were computed gives a new
-    version; reads are audited too but leave the figures as they were (were they counted, every
-    page view would throw the figures away)."""
-    return (AuditEvent.objects.exclude(action__in=log.READ_ACTIONS).order_by("-pk")
-            .values_list("pk", flat=True).first() or 0)
 
 
 def figures(request, operation, targets, today, now) -> dict:

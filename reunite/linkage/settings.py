@@ -59,7 +59,10 @@ MIN_PROBABILITY = 1e-5
 FILLER_GIVEN_NAMES = ("maria", "ma", "jose", "juan", "ana", "luis")
 # Surname particles dropped so "De la Cruz" and "Cruz" compare equal.
 SURNAME_PARTICLES = ("de", "del", "la", "las", "los", "y", "e", "da", "das", "do", "dos", "van",
-                     "von", "der", "di", "san", "st")
+                     "von", "der", "di", "san", "st", "dela", "delas", "delos")
+# Particles run together with the surname ("DELOSSANTOS", "delaCruz"): dropped from the front of
+# a surname when at least four letters remain ("Delaney" keeps its name).
+JOINED_SURNAME_PARTICLES = ("delos", "delas", "dela")
 
 AGREE, CLOSE, DISAGREE, MISSING = "agree", "close", "disagree", "missing"
 
@@ -308,7 +311,10 @@ COMPARISONS: tuple[ComparisonSpec, ...] = (
             # of the family, not of the child, so it weighs nothing either way.
             Level("same address or guardian, another given name", AGREE, _sql(
                 "address_l = address_r OR guardian_l = guardian_r"), max_match_weight=0.0),
-            Level("same postcode", CLOSE, cll.ExactMatchLevel("postcode")),
+            # How much a shared postcode says depends on how many postcodes the area has (a
+            # border town has a handful, a registry of a state hundreds): weighed by how common
+            # the postcode is in the tables being linked, not by the training data's count.
+            Level("same postcode", CLOSE, cll.ExactMatchLevel("postcode"), tf_column="postcode"),
             # A missing child is, by definition, often not at the recorded home, and leads come
             # from shelters, schools and bookings: another address halves the odds at most
             # (m = 0.5), whatever the synthetic copies, which mostly keep it, taught.
@@ -351,6 +357,20 @@ BLOCKING_RULES = (
     block_on("surname1", "dob_month", "dob_day"),
     block_on("first_name", "dob_month", "dob_day"),
     block_on("first_name", "dob_year", "dob_month"),
+    # The same with the first name instead of the surname (a surname with a typo, a date with
+    # day and month the other way round).
+    "l.first_name = r.first_name AND l.dob_year = r.dob_year AND l.dob_month = r.dob_day "
+    "AND l.dob_day = r.dob_month",
+    # A date known only in part ("2015", "2015-08": Spanish-locale lists) or not at all can meet
+    # none of the rules above that need the whole date: the year (when known) with one name, or
+    # one name with the other's initial. Each side written apart so the filter on it is applied
+    # before the join (a record without a full date is a few percent of either table).
+    *(f"{side}.dob_day IS NULL AND {rule}" for side in ("l", "r") for rule in (
+        "l.surname1 = r.surname1 AND l.dob_year = r.dob_year",
+        "l.first_name = r.first_name AND l.dob_year = r.dob_year")),
+    *(f"{side}.dob_year IS NULL AND {rule}" for side in ("l", "r") for rule in (
+        "l.surname1 = r.surname1 AND left(l.first_name, 1) = left(r.first_name, 1)",
+        "l.first_name = r.first_name AND left(l.surname1, 1) = left(r.surname1, 1)")),
     block_on("ncic_key"),
     block_on("case_key"),
 )

@@ -54,7 +54,8 @@ def cross_model(name: str) -> Path:
     from reunite.linkage import normalise, settings, train
 
     parts = [repr([(spec.name, [(lvl.label, repr(lvl.creator.create_sql(
-        _duckdb_dialect())) if hasattr(lvl.creator, "create_sql") else lvl.label)
+        _duckdb_dialect())) if hasattr(lvl.creator, "create_sql") else lvl.label,
+        lvl.min_match_weight, lvl.max_match_weight)
         for lvl in spec.levels]) for spec in settings.COMPARISONS]),
         inspect.getsource(normalise), inspect.getsource(train),
         *(path.read_text(encoding="utf-8") for path in settings.nickname_files())]

@@ -130,10 +130,13 @@ def normalise(con: duckdb.DuckDBPyConnection, source: str, target: str) -> None:
         FROM raw
     ),
     shaped AS (
+        -- Both surnames in last_name (NCIC rows): the maternal one is the last word, after a
+        -- compound paternal one ("PONCE DE LEON ARTEAGA" is Ponce de León, Arteaga).
         SELECT raw_last, raw_second,
             coalesce(last_tokens[1], second_tokens[1]) AS surname1,
             CASE WHEN last_tokens[1] IS NULL THEN NULL
-                 ELSE coalesce(second_tokens[1], last_tokens[2]) END AS surname2
+                 ELSE coalesce(second_tokens[1], CASE WHEN len(last_tokens) > 1
+                                                      THEN last_tokens[-1] END) END AS surname2
         FROM tokens
     )
     SELECT *, list_filter([surname1, surname2], lambda x: x IS NOT NULL) AS surnames,

@@ -87,8 +87,7 @@ class _Components:
 def _hold_ambiguous(sure: list, parts: _Components, records_of, held: list[HeldMerge]) -> list:
     """A record that is a sure match for two records which clearly differ from each other
     (a common name without a date of birth, against two namesakes) could be either child: it
-    joins neither, and goes to a person as one decision, with its surest partner and the records
-    that disagree named. Returns the pairs left to follow."""
+    joins neither, and each of its pairs goes to a person. Returns the pairs left to follow."""
     neighbours: dict[str, dict[str, Any]] = {}
     for match in sure:
         a, b = parts.root(str(match.left_id)), parts.root(str(match.right_id))
@@ -98,7 +97,7 @@ def _hold_ambiguous(sure: list, parts: _Components, records_of, held: list[HeldM
             current = neighbours.setdefault(one, {}).get(other)
             if current is None or match.match_probability > current.match_probability:
                 neighbours[one][other] = match
-    ambiguous: dict[str, tuple[set[str], list[IdentityConflict]]] = {}
+    ambiguous: dict[frozenset[str], tuple[Any, list[IdentityConflict]]] = {}
     for node, around in neighbours.items():
         # Only pairs it could join: one it clearly differs from is held on its own anyway.
         others = sorted(u for u in around if not group_conflicts(records_of(node),
@@ -108,21 +107,18 @@ def _hold_ambiguous(sure: list, parts: _Components, records_of, held: list[HeldM
                 found = group_conflicts(records_of(u), records_of(v))
                 if not found:
                     continue
-                partners, why = ambiguous.setdefault(node, (set(), []))
-                partners.update((u, v))
-                why.extend(IdentityConflict(AMBIGUOUS, c.reason, c.left_id, c.right_id)
-                           for c in found)
+                why = [IdentityConflict(AMBIGUOUS, c.reason, c.left_id, c.right_id)
+                       for c in found]
+                for other in (u, v):
+                    ambiguous.setdefault(frozenset((node, other)), (around[other], []))[1] \
+                        .extend(why)
     if not ambiguous:
         return sure
-    left_out: set[frozenset[str]] = set()
-    for node, (partners, why) in sorted(ambiguous.items()):
-        surest = max(sorted(partners), key=lambda u: neighbours[node][u].match_probability)
-        match = neighbours[node][surest]
+    for match, why in ambiguous.values():
         held.append(HeldMerge(str(match.left_id), str(match.right_id), match.match_probability,
                               tuple(why)))
-        left_out.update(frozenset((node, u)) for u in partners)
     return [m for m in sure if frozenset((parts.root(str(m.left_id)),
-                                          parts.root(str(m.right_id)))) not in left_out]
+                                          parts.root(str(m.right_id)))) not in ambiguous]
 
 
 def plan_clusters(

@@ -64,6 +64,11 @@ def same_full_name(gammas: dict[str, int]) -> bool:
         "both surnames exact"
 
 
+# A missing date of birth is not a disagreement, and a pair that agrees on names alone stays a
+# sure match when the model says so (term frequencies keep common names out of the band): on
+# held-out border data such pairs were right 25 times and wrong 4 (namesakes); sending all of them
+# to a person would add ~20 review queries per 1,000 (the budget is 20) and the replay makes no
+# wrong merge either way. A chain through such a record is held (reunite.linkage.clustering).
 def decide(pair: ScoredPair) -> Match | None:
     """A clear disagreement on who the child is (vetoed) moves a pair down one band: a sure
     pair goes to a person; an uncertain one is left out (the model was unsure and a field says

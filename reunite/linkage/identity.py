@@ -28,7 +28,12 @@ from typing import Any
 from rapidfuzz.distance import DamerauLevenshtein, JaroWinkler
 from unidecode import unidecode
 
-from reunite.linkage.settings import FILLER_GIVEN_NAMES, SURNAME_PARTICLES, load_nicknames
+from reunite.linkage.settings import (
+    FILLER_GIVEN_NAMES,
+    JOINED_SURNAME_PARTICLES,
+    SURNAME_PARTICLES,
+    load_nicknames,
+)
 
 DOB, SEX_AND_NAME, GIVEN_NAME, NCIC, LOCAL_CASE = (
     "dob", "sex_and_given_name", "given_name", "ncic_nic", "local_case")
@@ -184,9 +189,17 @@ def _name_keys(record: Mapping[str, Any]) -> set[str]:
     return keys
 
 
+_JOINED = re.compile(rf"^(?:{'|'.join(JOINED_SURNAME_PARTICLES)})([a-z]{{4,}})$")
+
+
+def _surname_tokens(text: str) -> list[str]:
+    """Folded surname words without particles, as reunite.linkage.normalise reads them."""
+    return [t for t in (_JOINED.sub(r"\1", w) for w in _fold(text).split())
+            if t not in SURNAME_PARTICLES]
+
+
 def _surname1(record: Mapping[str, Any]) -> str:
-    tokens = [t for t in _fold(_text(record, "last_name") or _text(record, "second_last_name"))
-              .split() if t not in SURNAME_PARTICLES]
+    tokens = _surname_tokens(_text(record, "last_name") or _text(record, "second_last_name"))
     return tokens[0] if tokens else ""
 
 
@@ -305,8 +318,8 @@ def surname_agreement(a: Mapping[str, Any], b: Mapping[str, Any]) -> str:
     """'missing', 'same' (both surnames, wherever they were written), 'shared' (one surname in
     common), 'typo' or 'different'."""
     def both(record):
-        words = _fold(" ".join((_text(record, "last_name"), _text(record, "second_last_name"))))
-        return list(dict.fromkeys(t for t in words.split() if t not in SURNAME_PARTICLES))
+        return list(dict.fromkeys(_surname_tokens(
+            " ".join((_text(record, "last_name"), _text(record, "second_last_name"))))))
     left, right = both(a), both(b)
     if not left or not right:
         return "missing"

@@ -9,7 +9,12 @@ from __future__ import annotations
 import duckdb
 import pyarrow as pa
 
-from reunite.linkage.settings import FILLER_GIVEN_NAMES, SURNAME_PARTICLES, load_nicknames
+from reunite.linkage.settings import (
+    FILLER_GIVEN_NAMES,
+    JOINED_SURNAME_PARTICLES,
+    SURNAME_PARTICLES,
+    load_nicknames,
+)
 
 _MACROS = r"""
 CREATE OR REPLACE MACRO rl_clean(s, keep) AS nullif(trim(regexp_replace(
@@ -60,6 +65,9 @@ def normalise(con: duckdb.DuckDBPyConnection, source: str, target: str) -> None:
     every row. A NULL and an empty string normalise alike, hence the coalesce('') join keys.
     """
     particles = _sql_list(SURNAME_PARTICLES)
+    joined = "|".join(JOINED_SURNAME_PARTICLES)
+    con.execute(f"CREATE OR REPLACE MACRO rl_unjoin(t) AS "
+                f"regexp_replace(t, '^({joined})([a-z]{{4,}})$', '\\2')")
     fillers = _sql_list(FILLER_GIVEN_NAMES)
     con.execute(f"""
     CREATE OR REPLACE TEMP TABLE {target}_given AS
@@ -115,17 +123,20 @@ def normalise(con: duckdb.DuckDBPyConnection, source: str, target: str) -> None:
     ),
     tokens AS (
         SELECT *,
-            list_filter(rl_tokens(rl_name(raw_last)), lambda t: NOT list_contains({particles}, t))
-                AS last_tokens,
-            list_filter(rl_tokens(rl_name(raw_second)),
+            list_filter(list_transform(rl_tokens(rl_name(raw_last)), lambda t: rl_unjoin(t)),
+                        lambda t: NOT list_contains({particles}, t)) AS last_tokens,
+            list_filter(list_transform(rl_tokens(rl_name(raw_second)), lambda t: rl_unjoin(t)),
                         lambda t: NOT list_contains({particles}, t)) AS second_tokens
         FROM raw
     ),
     shaped AS (
+        -- Both surnames in last_name (NCIC rows): the maternal one is the last word, after a
+        -- compound paternal one ("PONCE DE LEON ARTEAGA" is Ponce de León, Arteaga).
         SELECT raw_last, raw_second,
             coalesce(last_tokens[1], second_tokens[1]) AS surname1,
             CASE WHEN last_tokens[1] IS NULL THEN NULL
-                 ELSE coalesce(second_tokens[1], last_tokens[2]) END AS surname2
+                 ELSE coalesce(second_tokens[1], CASE WHEN len(last_tokens) > 1
+                                                      THEN last_tokens[-1] END) END AS surname2
         FROM tokens
     )
     SELECT *, list_filter([surname1, surname2], lambda x: x IS NOT NULL) AS surnames,

@@ -59,7 +59,10 @@ MIN_PROBABILITY = 1e-5
 FILLER_GIVEN_NAMES = ("maria", "ma", "jose", "juan", "ana", "luis")
 # Surname particles dropped so "De la Cruz" and "Cruz" compare equal.
 SURNAME_PARTICLES = ("de", "del", "la", "las", "los", "y", "e", "da", "das", "do", "dos", "van",
-                     "von", "der", "di", "san", "st")
+                     "von", "der", "di", "san", "st", "dela", "delas", "delos")
+# Particles run together with the surname ("DELOSSANTOS", "delaCruz"): dropped from the front of
+# a surname when at least four letters remain ("Delaney" keeps its name).
+JOINED_SURNAME_PARTICLES = ("delos", "delas", "dela")
 
 AGREE, CLOSE, DISAGREE, MISSING = "agree", "close", "disagree", "missing"
 
@@ -182,16 +185,16 @@ COMPARISONS: tuple[ComparisonSpec, ...] = (
             Level("missing", MISSING, _null("given_full")),
             Level("exact", AGREE, cll.ExactMatchLevel("given_full"), tf_column="given_full"),
             Level("swapped with surname", CLOSE, _sql(NAME_SWAPPED)),
-            Level(
-                "nickname, alias or shorter form",
-                CLOSE,
-                cll.Or(
-                    cll.ArrayIntersectLevel("main_keys", 1),  # see normalise.py
-                    _sql("first_name_l = first_name_r "
-                         "AND (given_count_l = 1 OR given_count_r = 1)"),
-                    _sql(MIDDLE_INITIAL),
-                ),
-            ),
+            # "Shannon" for "Shannon Daniel", "Javier A." for "Javier Adam": the first name
+            # itself, the middle name left out or cut to its initial (lists that keep one given
+            # name do it to every child). Not a nickname: the same name, as far as both give it.
+            # A generator that never leaves a middle name out teaches nothing here: at least the
+            # weight of a first name one of ~64 in common use (log2 64 = 6).
+            Level("same first name, middle name left out or as its initial", AGREE, cll.Or(
+                _sql("first_name_l = first_name_r AND (given_count_l = 1 OR given_count_r = 1)"),
+                _sql(MIDDLE_INITIAL)), min_match_weight=6.0),
+            Level("nickname, alias or shorter form", CLOSE,
+                  cll.ArrayIntersectLevel("main_keys", 1)),  # see normalise.py
             # "Muurice Z." for "Maurice Zachary": a typo in the first name, the middle name
             # agreeing as far as both give it.
             Level("one typo", CLOSE, cll.Or(_within_edits("given_full", 1), cll.And(
@@ -308,7 +311,10 @@ COMPARISONS: tuple[ComparisonSpec, ...] = (
             # of the family, not of the child, so it weighs nothing either way.
             Level("same address or guardian, another given name", AGREE, _sql(
                 "address_l = address_r OR guardian_l = guardian_r"), max_match_weight=0.0),
-            Level("same postcode", CLOSE, cll.ExactMatchLevel("postcode")),
+            # How much a shared postcode says depends on how many postcodes the area has (a
+            # border town has a handful, a registry of a state hundreds): weighed by how common
+            # the postcode is in the tables being linked, not by the training data's count.
+            Level("same postcode", CLOSE, cll.ExactMatchLevel("postcode"), tf_column="postcode"),
             # A missing child is, by definition, often not at the recorded home, and leads come
             # from shelters, schools and bookings: another address halves the odds at most
             # (m = 0.5), whatever the synthetic copies, which mostly keep it, taught.
@@ -318,6 +324,27 @@ COMPARISONS: tuple[ComparisonSpec, ...] = (
 )
 
 COMPARISONS_BY_NAME = {spec.name: spec for spec in COMPARISONS}
+
+def _only_if(missing: str, side: str) -> dict[str, str]:
+    """Columns of `side` as blocking expressions that are NULL unless `missing` is NULL there."""
+    return {c: f"CASE WHEN {side}.{missing} IS NULL THEN {side}.{c} END"
+            for c in ("surname1", "first_name")}
+
+
+# For each missing part of the date, rules written once per side: "{l[surname1]}" is the query
+# side's surname only when its date lacks that part, "{r[...]}" the same on the dataset side.
+_PARTIAL_DATE_RULES = {
+    "dob_day": tuple(rule for side in ("l", "r") for rule in (
+        (f"{{{side}[surname1]}} = {'r' if side == 'l' else 'l'}.surname1 "
+         "AND l.dob_year = r.dob_year"),
+        (f"{{{side}[first_name]}} = {'r' if side == 'l' else 'l'}.first_name "
+         "AND l.dob_year = r.dob_year"))),
+    "dob_year": tuple(rule for side in ("l", "r") for rule in (
+        (f"{{{side}[surname1]}} = {'r' if side == 'l' else 'l'}.surname1 "
+         "AND left(l.first_name, 1) = left(r.first_name, 1)"),
+        (f"{{{side}[first_name]}} = {'r' if side == 'l' else 'l'}.first_name "
+         "AND left(l.surname1, 1) = left(r.surname1, 1)"))),
+}
 
 # Candidate pairs: each rule catches the noisy copies the others miss (a nickname with a wrong
 # date, a swapped name with an exact date, a missing date at the same address...).
@@ -351,6 +378,17 @@ BLOCKING_RULES = (
     block_on("surname1", "dob_month", "dob_day"),
     block_on("first_name", "dob_month", "dob_day"),
     block_on("first_name", "dob_year", "dob_month"),
+    # The same with the first name instead of the surname (a surname with a typo, a date with
+    # day and month the other way round).
+    "l.first_name = r.first_name AND l.dob_year = r.dob_year AND l.dob_month = r.dob_day "
+    "AND l.dob_day = r.dob_month",
+    # A date known only in part ("2015", "2015-08": Spanish-locale lists) or not at all can meet
+    # none of the rules above that need the whole date: the year (when known) with one name, or
+    # one name with the other's initial. Only for the records without a whole date, on either
+    # side: their name is the key (NULL, so no pair, for the others), which keeps every rule an
+    # equality between one side and the other (reunite.linkage.blocking stores the keys).
+    *(rule.format(l=_only_if(no_date, "l"), r=_only_if(no_date, "r"))
+      for no_date in ("dob_day", "dob_year") for rule in _PARTIAL_DATE_RULES[no_date]),
     block_on("ncic_key"),
     block_on("case_key"),
 )

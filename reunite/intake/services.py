@@ -66,7 +66,9 @@ class _Row:
 
 
 def _hash(raw: dict) -> str:
-    text = json.dumps({k: str(v) for k, v in raw.items()}, sort_keys=True, ensure_ascii=False)
+    if not all(type(v) is str for v in raw.values()):  # a CSV's are (no copy needed)
+        raw = {k: str(v) for k, v in raw.items()}
+    text = json.dumps(raw, sort_keys=True, ensure_ascii=False)
     return hashlib.sha256(text.encode()).hexdigest()
 
 

@@ -26,6 +26,9 @@ LOAD_ALL_RATIO = 20
 # load every record as before.
 INLINE_INDEX_LIMIT = 2000
 CHUNK = 900
+# Records without stored keys yet that an import simply compares with (beyond, it stores their
+# keys first, up to INLINE_INDEX_LIMIT).
+UNINDEXED_LIMIT = 200
 INDEX_CHUNK = 20_000  # records whose keys are computed in one engine call
 
 
@@ -51,15 +54,18 @@ def known_records_for(new_records: dict[str, dict]) -> tuple[dict[str, dict], in
     if lag is None or lag > INLINE_INDEX_LIMIT:
         known = {f"src:{pk}": fields for pk, fields in _live_records().values_list("pk", "fields")}
         return known, total
-    if lag:
+    ids: set[int] = set()
+    if lag > UNINDEXED_LIMIT:
         from django.db import transaction
 
         with transaction.atomic():  # a short write of its own (derived data, not the import's)
             ensure_key_index()
+    elif lag:
+        # A few records written since the keys were stored (the last imports; their task runs
+        # soon): compared with every new row, as loading all records would, without a write.
+        ids.update(pk for pk, _fields in unindexed_records(lag))
     keys = sorted({key for _id, key in blocking.blocking_keys(
-        [{**record, "record_id": name} for name, record in new_records.items()],
-        blocking.QUERY_SIDE)})
-    ids: set[int] = set()
+        engine_table(new_records), blocking.QUERY_SIDE)})
     for start in range(0, len(keys), CHUNK):
         ids.update(LinkageKey.objects.filter(key__in=keys[start:start + CHUNK])
                    .values_list("source_record_id", flat=True))
@@ -104,10 +110,10 @@ def ensure_key_index() -> bool:
         LinkageKeyIndex.objects.update_or_create(pk=1, defaults={
             "fingerprint": blocking.fingerprint()})
     indexed = LinkageKey.objects.filter(key=LinkageKey.INDEXED)
-    if indexed.count() == SourceRecord.objects.count():
+    lag = SourceRecord.objects.count() - indexed.count()
+    if lag == 0:
         return True
-    missing = SourceRecord.objects.exclude(
-        pk__in=indexed.values("source_record_id")).values_list("pk", "fields")
+    missing = unindexed_records(lag)
     batch: list[tuple[int, dict]] = []
     for row in missing.iterator(chunk_size=5000):
         batch.append(row)
@@ -116,6 +122,26 @@ def ensure_key_index() -> bool:
             batch = []
     index_records(batch)
     return True
+
+
+def unindexed_records(lag: int):
+    """(pk, fields) of the `lag` source records without stored keys."""
+    from reunite.children.models import SourceRecord
+    from reunite.intake.models import LinkageKey
+
+    indexed = LinkageKey.objects.filter(key=LinkageKey.INDEXED)
+    if lag <= INLINE_INDEX_LIMIT:
+        # Nearly always the newest records (those of the imports since): look among them first,
+        # rather than checking every record known against the keys.
+        newest = list(SourceRecord.objects.order_by("-pk").values_list("pk", flat=True)[
+            :lag * 2 + 100])
+        done = set(indexed.filter(source_record_id__in=newest).values_list(
+            "source_record_id", flat=True))
+        if len(newest) - len(done) == lag:
+            return SourceRecord.objects.filter(
+                pk__in=[pk for pk in newest if pk not in done]).values_list("pk", "fields")
+    return SourceRecord.objects.exclude(
+        pk__in=indexed.values("source_record_id")).values_list("pk", "fields")
 
 
 def index_records(records: list[tuple[int, dict]]) -> None:

@@ -16,6 +16,7 @@ foreign key, an expression…) goes through its field as the ORM would send it.
 from __future__ import annotations
 
 import datetime as dt
+import uuid
 from collections.abc import Callable, Iterable
 
 from django.db import DEFAULT_DB_ALIAS, connections
@@ -104,6 +105,20 @@ def _preparer(field, conn) -> Callable:
             setattr(obj, attname, now)
             return prepared
         return inserted_at
+    if kind is model_fields.UUIDField:
+        native = conn.features.has_native_uuid_field
+
+        def uuid_value(obj):  # what UUIDField.get_db_prep_value does to a UUID
+            value = getattr(obj, attname)
+            if type(value) is uuid.UUID:
+                return value if native else value.hex
+            return generic(obj)
+        return uuid_value
+    if kind is model_fields.GenericIPAddressField:
+        def ip_value(obj):  # most rows written in bulk have none
+            value = getattr(obj, attname)
+            return None if value is None else generic(obj)
+        return ip_value
     if kind is JSONField:
         adapt_json, encoder = conn.ops.adapt_json_value, field.encoder
 

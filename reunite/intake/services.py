@@ -50,7 +50,7 @@ RULE_JOINS = (SourceRecord.MatchedBy.NCIC, SourceRecord.MatchedBy.LOCAL_CASE)
 PREVIEW_ROWS = 10
 
 
-@dataclass(eq=False)
+@dataclass(eq=False, slots=True)  # 100,000 of them: no __dict__ each
 class _Row:
     number: int
     raw: dict

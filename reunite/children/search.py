@@ -9,7 +9,12 @@ from unidecode import unidecode
 
 
 def fold(text: str) -> str:
-    return " ".join(unidecode(text or "").lower().replace("-", " ").replace("'", "").split())
+    return _fold(text or "")
+
+
+@lru_cache(maxsize=65536)
+def _fold(text: str) -> str:  # names repeat: an import of 100,000 rows folds a few thousand
+    return " ".join(unidecode(text).lower().replace("-", " ").replace("'", "").split())
 
 
 def search_text_for(child, records: list[dict]) -> str:

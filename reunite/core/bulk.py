@@ -16,9 +16,11 @@ foreign key, an expression…) goes through its field as the ORM would send it.
 from __future__ import annotations
 
 import datetime as dt
+import uuid
 from collections.abc import Callable, Iterable
 
 from django.db import DEFAULT_DB_ALIAS, connections
+from django.db.models import JSONField
 from django.db.models import fields as model_fields
 from django.db.models.base import ModelState
 from django.utils import timezone
@@ -103,6 +105,27 @@ def _preparer(field, conn) -> Callable:
             setattr(obj, attname, now)
             return prepared
         return inserted_at
+    if kind is model_fields.UUIDField:
+        native = conn.features.has_native_uuid_field
+
+        def uuid_value(obj):  # what UUIDField.get_db_prep_value does to a UUID
+            value = getattr(obj, attname)
+            if type(value) is uuid.UUID:
+                return value if native else value.hex
+            return generic(obj)
+        return uuid_value
+    if kind is model_fields.GenericIPAddressField:
+        def ip_value(obj):  # most rows written in bulk have none
+            value = getattr(obj, attname)
+            return None if value is None else generic(obj)
+        return ip_value
+    if kind is JSONField:
+        adapt_json, encoder = conn.ops.adapt_json_value, field.encoder
+
+        def json_value(obj):  # a dict or list as the field sends it, without its layers
+            value = getattr(obj, attname)
+            return adapt_json(value, encoder) if type(value) in (dict, list) else generic(obj)
+        return json_value
     if kind is model_fields.DateTimeField:
         last = [None, None]  # rows written together often share one moment: prepare it once
 
@@ -177,3 +200,29 @@ def builder(model) -> Callable[[dict], object]:
         obj._state = ModelState()
         return obj
     return build
+
+
+def insert_values(model, attnames: list[str], rows: Iterable[tuple]) -> int:
+    """INSERT rows given as tuples of values for `attnames`, each already what the column stores
+    (an int, a str, None): no model instances at all, for derived rows written by the million
+    (blocking keys). Returns how many were written."""
+    connection = connections[DEFAULT_DB_ALIAS]
+    meta = model._meta
+    columns = ", ".join(connection.ops.quote_name(meta.get_field(name).column)
+                        for name in attnames)
+    sql_start = f"INSERT INTO {connection.ops.quote_name(meta.db_table)} ({columns}) VALUES "
+    row_sql = f"({', '.join(['%s'] * len(attnames))})"
+    per_statement = max(1, MAX_PARAMETERS // len(attnames))
+    written = 0
+    chunk: list = []
+    with connection.cursor() as cursor:
+        for row in rows:
+            chunk.extend(row)
+            if len(chunk) >= per_statement * len(attnames):
+                cursor.execute(sql_start + ", ".join([row_sql] * per_statement), chunk)
+                written, chunk = written + per_statement, []
+        if chunk:
+            count = len(chunk) // len(attnames)
+            cursor.execute(sql_start + ", ".join([row_sql] * count), chunk)
+            written += count
+    return written

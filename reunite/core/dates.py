@@ -4,6 +4,7 @@ import calendar
 import datetime as dt
 import re
 from dataclasses import dataclass
+from functools import lru_cache
 
 from dateutil import parser as dateutil_parser
 
@@ -69,14 +70,10 @@ class PartialDate:
     @classmethod
     def from_iso(cls, text: str) -> "PartialDate | None":
         """`YYYY`, `YYYY-MM` or `YYYY-MM-DD`; None for anything else (or an impossible date)."""
-        match = _PARTIAL_ISO.match(str(text or "").strip())
-        if not match:
-            return None
-        year, month, day = (int(g) if g else None for g in match.groups())
-        try:
-            return cls(year, month, day)
-        except ValueError:
-            return None
+        text = str(text or "").strip()
+        if cls is PartialDate:
+            return _from_iso(text)  # immutable: each distinct text is read once
+        return _read_iso(cls, text)
 
     @classmethod
     def stored(cls, day: dt.date | None, precision: str) -> "PartialDate | None":
@@ -131,6 +128,24 @@ class PartialDate:
 
     def __str__(self) -> str:
         return self.iso()
+
+
+def _read_iso(cls, text: str) -> "PartialDate | None":
+    match = _PARTIAL_ISO.match(text)
+    if not match:
+        return None
+    year, month, day = (int(g) if g else None for g in match.groups())
+    try:
+        return cls(year, month, day)
+    except ValueError:
+        return None
+
+
+@lru_cache(maxsize=65536)
+def _from_iso(text: str) -> "PartialDate | None":
+    """PartialDate.from_iso, remembered: an import reads the same few thousand dates of birth
+    over and over."""
+    return _read_iso(PartialDate, text)
 
 
 def as_partial(value) -> PartialDate | None:

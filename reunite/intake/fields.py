@@ -5,6 +5,7 @@
 
 import datetime as dt
 from dataclasses import dataclass
+from functools import lru_cache
 
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
@@ -66,6 +67,8 @@ def canonical_header(name: str) -> str:
 
 
 def _text(value) -> str:
+    if type(value) is str:  # a CSV's values, nearly always
+        return value.strip()
     if value is None:
         return ""
     if isinstance(value, float) and value.is_integer():
@@ -73,10 +76,16 @@ def _text(value) -> str:
     return str(value).strip()
 
 
+@lru_cache(maxsize=4096)
+def _key(value: str) -> str:
+    """A code or word as the tables spell it (a column repeats a few values: read each once)."""
+    return unidecode(value).strip().lower()
+
+
 def _lookup(table: dict, value: str, field: str, what: str) -> str:
     if not value:
         return ""
-    found = table.get(unidecode(value).strip().lower())
+    found = table.get(_key(value))
     if found is None:
         raise DomainError(
             f"invalid_{field}",
@@ -194,7 +203,7 @@ def sex_codes(values) -> tuple[dict, str, str]:
 def _sex(value: str, table: dict) -> str:
     if not value:
         return "U"
-    key = unidecode(value).strip().lower()
+    key = _key(value)
     if key in table and table[key] is None:
         raise DomainError(
             "invalid_sex",
@@ -213,7 +222,8 @@ def clean_row(raw: dict, today: dt.date | None = None, reading: Reading | None =
     """
     today = today or dt.date.today()
     reading = reading or Reading()
-    row = {key: _text(value) if not isinstance(value, dt.date) else value
+    row = {key: value.strip() if type(value) is str else
+           _text(value) if not isinstance(value, dt.date) else value
            for key, value in raw.items()}
     record_id = row.get("record_id", "")
     if not record_id:

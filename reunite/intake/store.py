@@ -21,7 +21,7 @@ from reunite.children.services import (
     refresh_search_texts,
     update_from_record,
 )
-from reunite.core.bulk import insert_rows, instances
+from reunite.core.bulk import insert_rows, insert_values, instances
 from reunite.intake.pfif import EXPIRY_DATE, SOURCE_DATE, parse_pfif_date
 from reunite.operations.services import put_all_on_list
 
@@ -88,9 +88,8 @@ def store_rows(batch, operation, agency: Agency, rows: list, *, received_on=None
     for child in created:  # a new child's records are all in this file
         child.search_text = search_text_for(child, new_records[id(child)])
     insert_rows(Child, created, with_ids=True)
-    insert_rows(ChildName, instances(ChildName, (
-        {"child_id": child.pk, "name": word[:100]}
-        for child in created for word in set(child.search_text.split()))))
+    insert_values(ChildName, ["child_id", "name"], (
+        (child.pk, word[:100]) for child in created for word in set(child.search_text.split())))
     for child, fields in changed.values():
         if "dob" in fields:
             fields.add("dob_precision")  # a date of birth is stored with its precision

@@ -69,18 +69,26 @@ def test_keys_made_under_other_rules_are_not_used_and_are_made_again(
     assert matching.key_index_lag() == 0
 
 
-def test_records_written_since_are_indexed_by_the_next_import(
-    operation, agencies, tmp_path, django_capture_on_commit_callbacks
+def test_records_written_since_are_compared_by_the_next_import_and_indexed_when_many(
+    operation, agencies, tmp_path, monkeypatch, django_capture_on_commit_callbacks
 ):
     import_known(operation, agencies, tmp_path, django_capture_on_commit_callbacks)
     data = write_csv(tmp_path / "more.csv", ["record_id", "first_name", "last_name", "dob"],
                      [["M-1", "Itzel", "Domínguez", "2009-05-05"]])
     run_intake(operation, agencies["DASO"], data, file_name="more.csv")
     assert matching.key_index_lag() == 1  # its task not run yet
+    itzel = {"new:0": {"first_name": "Itzel", "last_name": "Dominguez", "dob": "2009-05-05"}}
+    written = SourceRecord.objects.get(record_id="M-1")
 
-    matching.known_records_for({"new:0": {"first_name": "Itzel", "last_name": "Dominguez",
-                                          "dob": "2009-05-05"}})
+    candidates, _total = matching.known_records_for(itzel)
 
+    assert f"src:{written.pk}" in candidates  # compared, though its keys are not stored yet
+    assert matching.key_index_lag() == 1  # and nothing written before the import's own writes
+
+    monkeypatch.setattr(matching, "UNINDEXED_LIMIT", 0)  # more records waiting than that
+    candidates, _total = matching.known_records_for(itzel)
+
+    assert f"src:{written.pk}" in candidates
     assert matching.key_index_lag() == 0
 
 

@@ -33,6 +33,9 @@ def _as_text(value: Any) -> str | None:
         return value.isoformat()
     if isinstance(value, float) and value != value:  # NaN from pandas
         return None
+    if isinstance(value, (list, tuple)):
+        # Intake keeps aliases as a list; the engine reads them ';'-separated, every one.
+        return "; ".join(t for v in value if (t := _as_text(v))) or None
     text = str(value).strip()
     return text or None
 

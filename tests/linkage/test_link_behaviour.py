@@ -66,11 +66,14 @@ NOISY_COPIES = {
     "alias recorded": variant(CHUY, "Q16", first_name="Jesse", aliases="Chuy;El Güero"),
     # Same given name, both surnames and home: a clearly wrong date is a data error.
     "date of birth wrong, same name and home": variant(LUPE, "Q17", dob="2011-08-21"),
+    # Intake keeps aliases as a list: every one of them counts, not only the first.
+    "aliases as intake keeps them": variant(CHUY, "Q18", first_name="Flaco",
+                                            aliases=["Güero", "Chuy"]),
 }
 EXPECTED_PARTNER = {
     "Q1": "K-1", "Q2": "K-1", "Q3": "K-1", "Q4": "K-1", "Q5": "K-1", "Q6": "K-1", "Q7": "K-1",
     "Q8": "K-1", "Q9": "K-1", "Q10": "K-2", "Q11": "K-3", "Q12": "K-4", "Q13": "K-5",
-    "Q14": "K-3", "Q15": "K-1", "Q16": "K-2", "Q17": "K-1",
+    "Q14": "K-3", "Q15": "K-1", "Q16": "K-2", "Q17": "K-1", "Q18": "K-2",
 }
 
 

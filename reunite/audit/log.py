@@ -38,6 +38,7 @@ from django.utils import timezone
 from django.utils.dateparse import parse_datetime
 
 from reunite.audit import spool
+from reunite.audit.actions import READ_ACTIONS, VIEW_ACTIONS  # noqa: F401 (their old home)
 from reunite.audit.context import Actor, actor_for_request, actor_for_user, current_actor
 from reunite.audit.models import AuditChainHead, AuditEvent, chain_hash
 from reunite.core.bulk import insert_rows, instances
@@ -45,15 +46,6 @@ from reunite.core.sqlite import busy, patience
 
 GENESIS = "0" * 64
 logger = logging.getLogger(__name__)
-
-# Actions that mean "someone looked at a child's record" (the auditor's "who saw this child").
-VIEW_ACTIONS = ("target.view", "child.view", "target.export", "child.export")
-# What only reads: these change nothing that a count or a list shows.
-READ_ACTIONS = VIEW_ACTIONS + (
-    "target.list", "target.search", "export", "report.view", "report.generate", "review.list",
-    "document.view", "document.list", "poster.print", "intake.rejects_download", "audit.search",
-    "audit.verify",
-)
 
 # How long an opportunistic seal waits for SQLite's write lock before leaving the work to the
 # next one (milliseconds). Events are safe meanwhile; only their place in the chain waits.

@@ -19,6 +19,8 @@ import uuid
 
 from django.db import models
 
+from reunite.audit.actions import READ_ACTIONS
+
 
 class AppendOnlyError(Exception):
     """Raised when code tries to change or remove an audit event."""
@@ -85,6 +87,10 @@ class AuditEvent(models.Model):
             # The sealer's work list stays small and is found without a scan.
             models.Index(fields=["id"], condition=models.Q(seq__isnull=True),
                          name="audit_event_unsealed"),
+            # The newest change (reunite.operations.freshness.data_version) without walking
+            # back over every read since it.
+            models.Index(fields=["id"], condition=~models.Q(action__in=READ_ACTIONS),
+                         name="audit_event_change"),
         ]
 
     def __str__(self) -> str:

@@ -7,7 +7,7 @@ from django.utils import timezone
 from django.utils.dateparse import parse_date, parse_datetime
 
 from reunite.access.scoping import audit_events_for
-from reunite.audit.log import VIEW_ACTIONS
+from reunite.audit.actions import VIEW_ACTIONS
 from reunite.audit.models import AuditEvent
 from reunite.core.errors import DomainError, NotFound
 from reunite.core.ids import parse_id

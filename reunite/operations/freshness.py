@@ -13,7 +13,7 @@ from typing import TypeVar
 
 from django.core.cache import cache
 
-from reunite.audit import log
+from reunite.audit.actions import READ_ACTIONS
 from reunite.audit.models import AuditEvent
 
 KEPT_SECONDS = 30
@@ -23,7 +23,7 @@ T = TypeVar("T")
 
 def data_version() -> int:
     """The newest id of an audit event that changed something."""
-    return (AuditEvent.objects.exclude(action__in=log.READ_ACTIONS).order_by("-pk")
+    return (AuditEvent.objects.exclude(action__in=READ_ACTIONS).order_by("-pk")
             .values_list("pk", flat=True).first() or 0)
 
 

@@ -114,28 +114,92 @@ def _round(port: int, token: str, paths: dict, clients: int, seconds: float) -> 
     return result
 
 
-def _under_load(env: dict, folder: Path, verify_runs: int, backups: int) -> dict:
-    false_alarms, restored_ok = 0, 0
-    for _ in range(verify_runs):
-        done = subprocess.run(["nice", str(REUNITE), "audit", "verify"], env=env,
-                              capture_output=True, text=True)
-        false_alarms += done.returncode != 0 or "intact" not in done.stdout
-    for n in range(backups):
-        archive = folder / f"load-backup-{n}.tar.gz"
-        subprocess.run(["nice", str(REUNITE), "backup", str(archive)], env=env, check=True,
-                        capture_output=True)
-        with tempfile.TemporaryDirectory(prefix="reunite-restore-") as empty:
-            restore_env = {**env, "REUNITE_DATA_DIR": empty}
-            if env["DATABASE_URL"].startswith("sqlite"):
-                restore_env["DATABASE_URL"] = f"sqlite:///{Path(empty) / 'restored.sqlite3'}"
-            else:
-                restore_env["DATABASE_URL"] = _empty_postgres(env["DATABASE_URL"], n)
+class UnderLoad(threading.Thread):
+    """`reunite audit verify` and `reunite backup`, one after another, while the server is busy;
+    each backup is restored (afterwards, see restore_all) into an empty data directory and must
+    verify. Stops starting new runs at `deadline` (time.monotonic())."""
+
+    def __init__(self, env: dict, folder: Path, verify_runs: int, backups: int, deadline: float):
+        super().__init__(daemon=True)
+        self.env, self.folder, self.deadline = env, folder, deadline
+        self.verify_runs, self.backups = verify_runs, backups
+        self.verified, self.false_alarms, self.archives = 0, 0, []
+        self.alarms: list[str] = []
+        self.verify_seconds: list[float] = []
+        self.backup_seconds: list[float] = []
+
+    def run(self) -> None:
+        # Interleaved, so both kinds meet every round's load, not only the last.
+        for n in range(max(self.verify_runs, self.backups)):
+            if n < self.verify_runs and time.monotonic() < self.deadline:
+                began = time.monotonic()
+                done = subprocess.run(["nice", str(REUNITE), "audit", "verify"], env=self.env,
+                                      capture_output=True, text=True)
+                self.verify_seconds.append(time.monotonic() - began)
+                self.verified += 1
+                if done.returncode != 0 or "intact" not in done.stdout:
+                    self.false_alarms += 1
+                    self.alarms.append((done.stdout + done.stderr).strip()[-300:])
+            if n < self.backups and time.monotonic() < self.deadline:
+                archive = self.folder / f"load-backup-{n}.tar.gz"
+                began = time.monotonic()
+                done = subprocess.run(["nice", str(REUNITE), "backup", str(archive)],
+                                      env=self.env, capture_output=True, text=True)
+                self.backup_seconds.append(time.monotonic() - began)
+                self.archives.append((archive, done.returncode == 0))
+                if done.returncode != 0:
+                    self.alarms.append((done.stdout + done.stderr).strip()[-300:])
+
+    def restore_all(self) -> dict:
+        """Restore every backup into an empty place; count those whose audit log verifies."""
+        restored_ok, restore_seconds = 0, []
+        for n, (archive, written) in enumerate(self.archives):
+            began = time.monotonic()
+            if written:
+                restored_ok += _restore(self.env, archive, n)
+            restore_seconds.append(time.monotonic() - began)
+            archive.unlink(missing_ok=True)
+        return {
+            "verify_runs": self.verified, "verify_runs_asked": self.verify_runs,
+            "false_alarms": self.false_alarms,
+            "backups": len(self.archives), "backups_asked": self.backups,
+            "restored_intact": restored_ok,
+            "verify_s_max": round(max(self.verify_seconds, default=0), 1),
+            "backup_s_max": round(max(self.backup_seconds, default=0), 1),
+            "restore_s_max": round(max(restore_seconds, default=0), 1),
+            "alarms": self.alarms[:5],
+        }
+
+
+def _restore(env: dict, archive: Path, n: int) -> bool:
+    with tempfile.TemporaryDirectory(prefix="reunite-restore-") as empty:
+        restore_env = {**env, "REUNITE_DATA_DIR": empty}
+        postgres = not env["DATABASE_URL"].startswith("sqlite")
+        if postgres:
+            restore_env["DATABASE_URL"] = _empty_postgres(env["DATABASE_URL"], n)
+        else:
+            restore_env["DATABASE_URL"] = f"sqlite:///{Path(empty) / 'restored.sqlite3'}"
+        try:
             done = subprocess.run(["nice", str(REUNITE), "restore", str(archive)],
                                   env=restore_env, capture_output=True, text=True)
-            restored_ok += done.returncode == 0 and "intact" in done.stdout
-        archive.unlink()
-    return {"verify_runs": verify_runs, "false_alarms": false_alarms,
-            "backups": backups, "restored_intact": restored_ok}
+            return done.returncode == 0 and "intact" in done.stdout
+        finally:
+            if postgres:
+                _drop_postgres(restore_env["DATABASE_URL"])
+
+
+def _load_until(port: int, token: str, paths: dict, clients: int, worker: UnderLoad,
+                deadline: float) -> dict:
+    """Keep the server busy (rounds of 10 s) until `worker` is done or the deadline passes."""
+    totals = {"seconds": 0.0, "requests": 0, "errors": 0}
+    while worker.is_alive() and time.monotonic() < deadline:
+        began = time.monotonic()
+        result = _round(port, token, paths, clients, 10)
+        totals["seconds"] += time.monotonic() - began
+        totals["requests"] += sum(r["requests"] for r in result.values())
+        totals["errors"] += sum(r["errors"] for r in result.values())
+    totals["seconds"] = round(totals["seconds"], 1)
+    return totals
 
 
 def _empty_postgres(url: str, n: int) -> str:
@@ -147,6 +211,14 @@ def _empty_postgres(url: str, n: int) -> str:
         conn.execute(f'DROP DATABASE IF EXISTS "{target}" WITH (FORCE)')
         conn.execute(f'CREATE DATABASE "{target}"')
     return f"{base}/{target}"
+
+
+def _drop_postgres(url: str) -> None:
+    import psycopg
+
+    base, name = url.rsplit("/", 1)
+    with psycopg.connect(f"{base}/postgres", autocommit=True) as conn:
+        conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
 
 
 def write_outputs(section: dict) -> None:
@@ -180,6 +252,90 @@ def write_outputs(section: dict) -> None:
     MARKDOWN.write_text(text)
 
 
+def _fuzz(seconds: float, database_url: str | None, scratch: Path) -> dict:
+    """Schemathesis, every check, for `seconds` against a served demo instance of its own (the
+    hostile requests create and change records: never in the measured operation)."""
+    folder = scratch / "fuzz"
+    folder.mkdir(parents=True, exist_ok=True)
+    if database_url:
+        database_url = _empty_postgres(database_url, "fuzz")
+    else:
+        database_url = f"sqlite:///{folder / 'fuzz.sqlite3'}"
+    env = _env(folder, database_url)
+    try:
+        for command in (["migrate", "--verbosity", "0"], ["demo"]):
+            subprocess.run(["nice", str(REUNITE), *command], env=env, check=True,
+                           capture_output=True)
+        token = subprocess.run(
+            ["nice", str(REUNITE), "shell", "-c",
+             "from reunite.accounts.models import User; from reunite.accounts import services; "
+             "print(services.issue_token(User.objects.get(username='coordinator')).key)"],
+            env=env, check=True, capture_output=True, text=True).stdout.split()[-1]
+        port = _free_port()
+        server = _serve(env, port)
+        report = folder / "schemathesis.json"
+        try:
+            began = time.monotonic()
+            done = subprocess.run(
+                ["nice", str(Path(sys.executable).with_name("schemathesis")), "run",
+                 f"http://127.0.0.1:{port}/api/v1/schema/?format=json",
+                 "--checks", "all", "--max-time", str(int(seconds)), "--no-color",
+                 "--header", f"Authorization: Token {token}", "--seed", "1",
+                 "--report", "ndjson", "--report-ndjson-path", str(report),
+                 "--request-timeout", "60", "--suppress-health-check", "all"],
+                env=env, capture_output=True, text=True)
+            took = time.monotonic() - began
+        finally:
+            server.terminate()
+            server.wait(30)
+        result = _fuzz_summary(report, done.stdout)
+        result.update({"seconds": int(seconds), "took_s": round(took), "exit_code": done.returncode,
+                       "database": "postgresql" if database_url.startswith("postgres") else "sqlite"})
+        (folder / "schemathesis.txt").write_text(done.stdout)
+        if result["failures_by_check"] or done.returncode:
+            print(done.stdout[-6000:], file=sys.stderr)
+        return result
+    finally:
+        if database_url.startswith("postgres"):
+            _drop_postgres(database_url)
+
+
+def _fuzz_summary(report: Path, stdout: str) -> dict:
+    """Cases run and failures by check, from schemathesis's ndjson events."""
+    failures, operations = {}, set()
+    if report.exists():
+        for line in report.read_text().splitlines():
+            try:
+                event = json.loads(line)
+            except ValueError:
+                continue
+            _walk_events(event, failures, operations)
+    failures.pop("_seen", None)
+    match = [line for line in stdout.splitlines() if "test cases" in line.lower()]
+    tail = [line for line in stdout.splitlines() if line.strip()][-3:]
+    return {"failures_by_check": failures, "failing_operations": sorted(operations)[:30],
+            "summary": (match[-1].strip() if match else " / ".join(tail))[:300]}
+
+
+def _walk_events(node, failures: dict, operations: set, label: str = "") -> None:
+    # Failed checks appear as {"name": CHECK, "status": "FAILURE", ...} inside ScenarioFinished
+    # events; collected wherever they are nested, one per distinct (check, operation, message).
+    if isinstance(node, dict):
+        label = node.get("label", label) if isinstance(node.get("label"), str) else label
+        if node.get("status") in ("FAILURE", "failure") and isinstance(node.get("name"), str) \
+                and "failure_info" in node:
+            key = (node["name"], label, str((node.get("failure_info") or {}).get("failure", ""))[:80])
+            if key not in failures.setdefault("_seen", set()):
+                failures["_seen"].add(key)
+                failures[node["name"]] = failures.get(node["name"], 0) + 1
+                operations.add(label)
+        for value in node.values():
+            _walk_events(value, failures, operations, label)
+    elif isinstance(node, list):
+        for value in node:
+            _walk_events(value, failures, operations, label)
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--children", type=int, default=100_000)
@@ -187,8 +343,16 @@ def main() -> int:
     parser.add_argument("--seconds", type=float, default=30)
     parser.add_argument("--verify-runs", type=int, default=20)
     parser.add_argument("--backups", type=int, default=10)
+    parser.add_argument("--under-load-seconds", type=float, default=1200,
+                        help="bound on the verifications and backups under load: after the "
+                             "measured rounds the server is kept busy until they are done or this "
+                             "many seconds have passed since the first round began")
+    parser.add_argument("--fuzz-seconds", type=float, default=600,
+                        help="schemathesis (--checks all) against a served demo instance of its "
+                             "own for this long; 0 skips it")
     parser.add_argument("--quick", action="store_true",
-                        help="5,000 children, 10 s rounds, 5 verifications, 2 backups")
+                        help="5,000 children, 10 s rounds, 5 verifications, 2 backups, "
+                             "60 s of schemathesis")
     parser.add_argument("--database-url", help="a database to fill, e.g. PostgreSQL (one that "
                         "web_bench.py filled with as many children is reused)")
     parser.add_argument("--keep", metavar="DIR",
@@ -198,18 +362,21 @@ def main() -> int:
     if arguments.quick:
         arguments.children, arguments.seconds = 5_000, 10
         arguments.verify_runs, arguments.backups = 5, 2
+        arguments.fuzz_seconds = min(arguments.fuzz_seconds, 60)
     with tempfile.TemporaryDirectory(prefix="reunite-load-bench-") as scratch:
         folder = Path(arguments.keep or scratch)
         folder.mkdir(parents=True, exist_ok=True)
         web_bench.configure(arguments.database_url, folder)
         from django.db import connection
-        from rest_framework.authtoken.models import Token
+
+        from reunite.accounts import services
 
         made = web_bench.existing(arguments.children) or web_bench.generate(arguments.children)
         with connection.cursor() as cursor:  # as web_bench.py: statistics, visibility map
             cursor.execute("VACUUM ANALYZE" if connection.vendor == "postgresql" else "ANALYZE")
         operation = made["operation"]
-        token = Token.objects.get_or_create(user=made["user"])[0].key
+        # A token of today: tokens expire (REUNITE_TOKEN_TTL_HOURS), a kept database's may have.
+        token = services.issue_token(made["user"]).key
         target = operation.targets.order_by("pk").first()
         database_url = os.environ["DATABASE_URL"]
         vendor = connection.vendor
@@ -223,30 +390,38 @@ def main() -> int:
         port = _free_port()
         server = _serve(env, port)
         try:
+            # Verifications and backups run from the first round on, so they meet every load.
+            deadline = time.monotonic() + arguments.under_load_seconds
+            worker = UnderLoad(env, folder, arguments.verify_runs, arguments.backups, deadline)
+            worker.start()
             rounds = {}
-            for clients in arguments.clients[:-1]:
+            for clients in arguments.clients:
                 rounds[str(clients)] = _round(port, token, paths, clients, arguments.seconds)
                 print(f"  {clients} clients: {rounds[str(clients)]}", file=sys.stderr)
-            last = arguments.clients[-1]
-            box: dict = {}
-            loader = threading.Thread(target=lambda: box.update(
-                result=_round(port, token, paths, last, arguments.seconds)))
-            loader.start()
-            under_load = _under_load(env, folder, arguments.verify_runs, arguments.backups)
-            loader.join()
-            rounds[str(last)] = box["result"]
-            print(f"  {last} clients: {rounds[str(last)]}", file=sys.stderr)
+            kept_busy = _load_until(port, token, paths, arguments.clients[0], worker, deadline)
+            worker.join()
         finally:
             server.terminate()
             server.wait(30)
+        under_load = worker.restore_all()
+        under_load["kept_busy"] = kept_busy
+        print(f"  under load: {under_load}", file=sys.stderr)
+        fuzz = None
+        if arguments.fuzz_seconds > 0:
+            fuzz = _fuzz(arguments.fuzz_seconds,
+                         database_url if vendor == "postgresql" else None, Path(scratch))
+            print(f"  schemathesis: {fuzz}", file=sys.stderr)
         write_outputs({
             "children": arguments.children, "database": vendor, "cores": os.cpu_count(),
             "seconds": arguments.seconds, "load": round(os.getloadavg()[0], 1),
-            "rounds": rounds, "under_load": under_load,
+            "rounds": rounds, "under_load": under_load, "schemathesis": fuzz,
         })
     errors = sum(r["errors"] for endpoints in rounds.values() for r in endpoints.values())
+    errors += kept_busy["errors"]
     bad = errors or under_load["false_alarms"] or (
-        under_load["restored_intact"] != under_load["backups"])
+        under_load["restored_intact"] != arguments.backups
+        or under_load["verify_runs"] != arguments.verify_runs)
+    bad = bad or (fuzz is not None and (fuzz["failures_by_check"] or fuzz["exit_code"]))
     return 1 if bad else 0
 
 

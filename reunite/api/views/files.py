@@ -101,7 +101,7 @@ class ExportView(ApiView):
         operation = get_operation_for(request.user, operation_id)
         export = export_operation(
             operation, targets_for(request.user, operation),
-            request.query_params.get("format") or "csv",
+            request.query_params.get("format", "csv"),  # `?format=` is no format: refused
             withhold=export_withheld(request.user),
         )
         response = HttpResponse(export.content, content_type=export.content_type)

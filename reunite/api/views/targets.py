@@ -35,7 +35,7 @@ def _sources():
 
 def filter_targets(targets, params, user):
     """Apply the list's filters; a filter value that cannot be read is refused, naming it."""
-    if params.get("status"):
+    if "status" in params:  # present but empty is not a status either (the schema's enum)
         targets = targets.filter(status=choice(params["status"], TargetStatus, "status"))
     if params.get("agency"):
         targets = targets.filter(assigned_agency=get_agency(params["agency"], "agency"))

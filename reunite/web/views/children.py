@@ -11,6 +11,7 @@ from reunite.access.scoping import get_operation_for, get_target_for, targets_fo
 from reunite.accounts.models import User
 from reunite.audit import log
 from reunite.children.models import RISK_FACTORS, Classification
+from reunite.core.ids import parse_id
 from reunite.intake.exporters import export_operation
 from reunite.operations.models import TargetStatus
 from reunite.operations.services import outcome_options
@@ -79,7 +80,7 @@ def _keyset_page(request, paginator) -> Page | None:
     from there instead of counting past every row before them."""
     source = paginator.object_list
     after, number = request.GET.get("after", ""), request.GET.get("page", "")
-    if not (isinstance(source, ByChildName) and after.isdigit() and number.isdigit()):
+    if not (isinstance(source, ByChildName) and parse_id(after) and parse_id(number)):
         return None
     number = int(number)
     if not 1 < number <= paginator.num_pages:

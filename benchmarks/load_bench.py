@@ -130,12 +130,26 @@ class CpuMeter:
                 "database_ms": round(1000 * database / max(requests, 1), 1)}
 
 
+# A keep-alive connection the server has just closed (gunicorn closes one idle for 2 s) fails
+# before any answer: clients (urllib3, browsers) send such a request again on a new connection,
+# and so does this one, once. Anything else is an error, kept with its kind.
+STALE = (http.client.RemoteDisconnected, ConnectionResetError, BrokenPipeError)
+
+
 def _round(port: int, token: str, paths: dict, clients: int, seconds: float) -> dict:
     samples: dict[str, list[float]] = {name: [] for name in paths}
     errors: dict[str, int] = {name: 0 for name in paths}
+    kinds: dict[str, dict[str, int]] = {name: {} for name in paths}
     lock = threading.Lock()
     stop = time.monotonic() + seconds
     names = list(paths)
+    headers = {"Authorization": f"Token {token}"}
+
+    def fetch(conn, path: str) -> int:
+        conn.request("GET", path, headers=headers)
+        response = conn.getresponse()
+        response.read()
+        return response.status
 
     def client(number: int) -> None:
         conn = http.client.HTTPConnection("127.0.0.1", port, timeout=60)
@@ -145,18 +159,23 @@ def _round(port: int, token: str, paths: dict, clients: int, seconds: float) -> 
             n += 1
             began = time.perf_counter()
             try:
-                conn.request("GET", paths[name], headers={"Authorization": f"Token {token}"})
-                response = conn.getresponse()
-                response.read()
-                ok = response.status == 200
-            except (OSError, http.client.HTTPException):
-                ok = False
+                try:
+                    status = fetch(conn, paths[name])
+                except STALE:
+                    conn.close()
+                    conn = http.client.HTTPConnection("127.0.0.1", port, timeout=60)
+                    status = fetch(conn, paths[name])
+                kind = None if status == 200 else f"HTTP {status}"
+            except (OSError, http.client.HTTPException) as error:
+                kind = type(error).__name__
                 conn.close()
                 conn = http.client.HTTPConnection("127.0.0.1", port, timeout=60)
             elapsed = (time.perf_counter() - began) * 1000
             with lock:
                 samples[name].append(elapsed)
-                errors[name] += not ok
+                if kind:
+                    errors[name] += 1
+                    kinds[name][kind] = kinds[name].get(kind, 0) + 1
 
     threads = [threading.Thread(target=client, args=(i,)) for i in range(clients)]
     for thread in threads:
@@ -172,6 +191,8 @@ def _round(port: int, token: str, paths: dict, clients: int, seconds: float) -> 
             "p50_ms": round(statistics.median(values), 1) if values else None,
             "p95_ms": round(values[int(0.95 * (len(values) - 1))], 1) if values else None,
         }
+        if kinds[name]:
+            result[name]["error_kinds"] = kinds[name]
     return result
 
 
@@ -221,6 +242,7 @@ class UnderLoad(threading.Thread):
             restore_seconds.append(time.monotonic() - began)
             archive.unlink(missing_ok=True)
         return {
+            "measured_on": time.strftime("%Y-%m-%d %H:%M UTC", time.gmtime()),
             "verify_runs": self.verified, "verify_runs_asked": self.verify_runs,
             "false_alarms": self.false_alarms,
             "backups": len(self.archives), "backups_asked": self.backups,
@@ -284,7 +306,14 @@ def _drop_postgres(url: str) -> None:
 
 def write_outputs(section: dict) -> None:
     existing = json.loads(RESULTS.read_text()) if RESULTS.exists() else {}
-    existing.setdefault("load", {})[section["database"]] = section
+    before = existing.setdefault("load", {}).get(section["database"]) or {}
+    # A run that skipped the verifications and backups (--verify-runs 0 --backups 0) or
+    # schemathesis (--fuzz-seconds 0) keeps the last measurement of them, with its date.
+    if not (section["under_load"]["verify_runs_asked"] or section["under_load"]["backups_asked"]):
+        section["under_load"] = before.get("under_load") or section["under_load"]
+    if section.get("schemathesis") is None:
+        section["schemathesis"] = before.get("schemathesis")
+    existing["load"][section["database"]] = section
     RESULTS.write_text(json.dumps(existing, indent=2, ensure_ascii=False) + "\n")
     sections = existing["load"]
     lines = [START, ""]
@@ -307,7 +336,8 @@ def write_outputs(section: dict) -> None:
                 for clients, c in cpu.items()) + "."]
         extra = data["under_load"]
         busy = extra.get("kept_busy") or {}
-        lines += ["", f"Under load: `reunite audit verify` {extra['verify_runs']} runs, "
+        when = f" ({extra['measured_on']})" if extra.get("measured_on") else ""
+        lines += ["", f"Under load{when}: `reunite audit verify` {extra['verify_runs']} runs, "
                   f"{extra['false_alarms']} false alarms; `reunite backup` {extra['backups']} "
                   f"times, {extra['restored_intact']} restored with the audit log intact"
                   + (f" (after the rounds, {busy['seconds']} s more load at "
@@ -316,7 +346,8 @@ def write_outputs(section: dict) -> None:
         fuzz = data.get("schemathesis")
         if fuzz:
             lines += ["", f"Schemathesis (`--checks all`, {fuzz['seconds']} s, its own demo "
-                      f"instance): {fuzz['cases']} cases, {fuzz['server_errors']} server errors, "
+                      f"instance, {fuzz.get('measured_on', '')}): {fuzz['cases']} cases, "
+                      f"{fuzz['server_errors']} server errors, "
                       f"{fuzz['schema_violations']} schema violations; "
                       f"{fuzz['domain_refusals_of_valid_input']} schema-valid requests refused "
                       "by a domain rule (" + ", ".join(
@@ -373,6 +404,7 @@ def _fuzz(seconds: float, database_url: str | None, scratch: Path) -> dict:
             server.wait(30)
         result = _fuzz_summary(report, done.stdout)
         result.update({"seconds": int(seconds), "took_s": round(took),
+                       "measured_on": time.strftime("%Y-%m-%d %H:%M UTC", time.gmtime()),
                        "exit_code": done.returncode,
                        "database": "sqlite" if database_url.startswith("sqlite") else "postgresql"})
         (folder / "schemathesis.txt").write_text(done.stdout)

@@ -1,19 +1,30 @@
 """The API under load: many clients at once on the list, search and a child, through the production
-server (`reunite serve`), with `reunite audit verify` and `reunite backup` run while it is busy.
+server (`reunite serve`), with `reunite audit verify` and `reunite backup` run while it is busy, and
+schemathesis against a served instance.
 
 Generates the children as web_bench.py does (100,000 by default), starts `reunite serve` on a free
 port, then for each client count runs that many client threads for --seconds (a bounded
-equivalent of locust: plain HTTP keep-alive clients, no extra dependency). Reports requests per
-second, errors and the 50th/95th percentile latency per endpoint. While the last round runs,
-`reunite audit verify` is run --verify-runs times (a false alarm is any run that fails) and
-`reunite backup` --backups times; each backup is restored into an empty data directory and must
-verify.
+equivalent of locust: plain HTTP keep-alive clients, no think time, no extra dependency). Reports
+requests per second, errors (with their kind) and the 50th/95th percentile latency per endpoint,
+and the CPU per request of the server's processes (and of PostgreSQL's): on a shared machine the
+steadier figure.
+
+From the first round on, `reunite audit verify` runs --verify-runs times (a false alarm is any run
+that fails) interleaved with `reunite backup` --backups times; after the measured rounds the server
+is kept busy (rounds of 10 s at the first client count, errors counted) until they are done or
+--under-load-seconds have passed. Each backup is then restored into an empty data directory (a new
+PostgreSQL database, dropped afterwards) and must verify.
+
+Then schemathesis (`--checks all`) runs for --fuzz-seconds against a served instance of its own
+(the demo operation, in a scratch directory or a `<database>_fuzz` PostgreSQL database): hostile
+requests create and change records, never in the measured operation.
 
 Writes benchmarks/results.json (key "load") and the table between <!-- load:start --> and
 <!-- load:end --> in BENCHMARKS.md.
 
     .venv/bin/python benchmarks/load_bench.py [--children 100000] [--clients 20 50] [--seconds 30]
-        [--database-url postgresql://…/empty_db] [--quick]
+        [--verify-runs 20] [--backups 10] [--under-load-seconds 1200] [--fuzz-seconds 600]
+        [--database-url postgresql://…/empty_db] [--keep DIR] [--quick]
 """
 
 import argparse

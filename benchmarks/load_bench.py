@@ -315,13 +315,20 @@ def _drop_postgres(url: str) -> None:
         conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
 
 
+VERIFY_FIELDS = ("verify_runs", "false_alarms", "verify_s_max")
+BACKUP_FIELDS = ("backups", "restored_intact", "backup_s_max", "restore_s_max")
+
+
 def write_outputs(section: dict) -> None:
     existing = json.loads(RESULTS.read_text()) if RESULTS.exists() else {}
     before = existing.setdefault("load", {}).get(section["database"]) or {}
     # A run that skipped the verifications and backups (--verify-runs 0 --backups 0) or
     # schemathesis (--fuzz-seconds 0) keeps the last measurement of them, with its date.
-    if not (section["under_load"]["verify_runs_asked"] or section["under_load"]["backups_asked"]):
-        section["under_load"] = before.get("under_load") or section["under_load"]
+    now, then = section["under_load"], before.get("under_load") or {}
+    for asked, fields in (("verify_runs_asked", VERIFY_FIELDS), ("backups_asked", BACKUP_FIELDS)):
+        if not now.get(asked) and then.get(asked):
+            now.update({name: then[name] for name in (asked, *fields) if name in then})
+            now[f"{asked.split('_')[0]}_measured_on"] = then.get("measured_on")
     if section.get("schemathesis") is None:
         section["schemathesis"] = before.get("schemathesis")
     existing["load"][section["database"]] = section
@@ -348,9 +355,15 @@ def write_outputs(section: dict) -> None:
         extra = data["under_load"]
         busy = extra.get("kept_busy") or {}
         when = f" ({extra['measured_on']})" if extra.get("measured_on") else ""
-        lines += ["", f"Under load{when}: `reunite audit verify` {extra['verify_runs']} runs, "
-                  f"{extra['false_alarms']} false alarms; `reunite backup` {extra['backups']} "
-                  f"times, {extra['restored_intact']} restored with the audit log intact"
+        verify_when = (f" (run of {extra['verify_measured_on']})"
+                       if extra.get("verify_measured_on") else "")
+        backup_when = (f" (run of {extra['backups_measured_on']})"
+                       if extra.get("backups_measured_on") else "")
+        lines += ["", f"Under load{when}: `reunite audit verify` {extra['verify_runs']} runs "
+                  f"(longest {extra.get('verify_s_max')} s), {extra['false_alarms']} false "
+                  f"alarms{verify_when}; `reunite backup` {extra['backups']} times (longest "
+                  f"{extra.get('backup_s_max')} s), {extra['restored_intact']} restored with the "
+                  f"audit log intact{backup_when}"
                   + (f" (after the rounds, {busy['seconds']} s more load at "
                      f"{list(data['rounds'])[0]} clients: {busy['requests']} requests, "
                      f"{busy['errors']} errors)" if busy.get("seconds") else "") + "."]

@@ -324,11 +324,16 @@ def write_outputs(section: dict) -> None:
     before = existing.setdefault("load", {}).get(section["database"]) or {}
     # A run that skipped the verifications and backups (--verify-runs 0 --backups 0) or
     # schemathesis (--fuzz-seconds 0) keeps the last measurement of them, with its date.
-    now, then = section["under_load"], before.get("under_load") or {}
+    now, then = dict(section["under_load"]), before.get("under_load") or {}
+    section = {**section, "under_load": now}
     for asked, fields in (("verify_runs_asked", VERIFY_FIELDS), ("backups_asked", BACKUP_FIELDS)):
         if not now.get(asked) and then.get(asked):
             now.update({name: then[name] for name in (asked, *fields) if name in then})
-            now[f"{asked.split('_')[0]}_measured_on"] = then.get("measured_on")
+            now[f"{asked.split('_')[0]}_measured_on"] = (then.get(f"{asked.split('_')[0]}_"
+                                                                  "measured_on")
+                                                         or then.get("measured_on"))
+            if not now.get("kept_busy", {}).get("seconds"):
+                now["kept_busy"] = then.get("kept_busy")
     if section.get("schemathesis") is None:
         section["schemathesis"] = before.get("schemathesis")
     existing["load"][section["database"]] = section

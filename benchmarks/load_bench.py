@@ -538,6 +538,7 @@ def main() -> int:
                 cpu[str(clients)] = meter.per_request(before, meter.now(), requests)
                 print(f"  {clients} clients: {rounds[str(clients)]} {cpu[str(clients)]}",
                       file=sys.stderr)
+            load = round(os.getloadavg()[0], 1)  # the machine's load while the rounds ran
             kept_busy = _load_until(port, token, paths, arguments.clients[0], worker, deadline)
             worker.join()
         finally:
@@ -548,12 +549,13 @@ def main() -> int:
         print(f"  under load: {under_load}", file=sys.stderr)
         fuzz = None
         if arguments.fuzz_seconds > 0:
+            # Its report (schemathesis.txt, .json) stays in --keep's directory to be read.
             fuzz = _fuzz(arguments.fuzz_seconds,
-                         database_url if vendor == "postgresql" else None, Path(scratch))
+                         database_url if vendor == "postgresql" else None, folder)
             print(f"  schemathesis: {fuzz}", file=sys.stderr)
         write_outputs({
             "children": arguments.children, "database": vendor, "cores": os.cpu_count(),
-            "seconds": arguments.seconds, "load": round(os.getloadavg()[0], 1),
+            "seconds": arguments.seconds, "load": load,
             "rounds": rounds, "cpu_per_request": cpu, "under_load": under_load,
             "schemathesis": fuzz,
         })

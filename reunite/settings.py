@@ -135,7 +135,11 @@ if DATABASES["default"]["ENGINE"].startswith("django.db.backends.postgresql"):
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 # Audit events of reads wait here while another writer holds SQLite's lock (reunite.audit.spool).
 REUNITE_AUDIT_SPOOL = DATA_DIR / "audit-spool.sqlite3"
-DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+# 0: every event is sealed into the chain right after it is stored. More (`reunite serve` sets
+# 200): a sealer thread per server process seals what is waiting at most this often, in one short
+# transaction instead of one per request. Events are stored at once either way; `reunite audit
+# verify` and `reunite backup` seal first.
+REUNITE_AUDIT_SEAL_INTERVAL_MS = env_int("REUNITE_AUDIT_SEAL_INTERVAL_MS", 0)
 
 PASSWORD_HASHERS = [
     "django.contrib.auth.hashers.Argon2PasswordHasher",

@@ -41,6 +41,15 @@ def one_of(choices, help_text: str = "", required: bool = True, **kwargs):
                        help_text=help_text or _one_of(values), **kwargs)
 
 
+def nonempty_list(child, item_schema: dict, **kwargs):
+    """A list that needs at least one item: `minItems: 1` in the schema, while an empty list still
+    reaches the domain, which refuses it with its own code and sentence."""
+    field_class = extend_schema_field({"type": "array", "items": item_schema, "minItems": 1})(
+        type("NonEmptyList", (serializers.ListField,), {})
+    )
+    return field_class(child=child, allow_empty=True, **kwargs)
+
+
 def text(help_text: str = "", required: bool = True, **kwargs):
     return serializers.CharField(
         required=required, allow_blank=not required, help_text=help_text, **kwargs
@@ -74,7 +83,7 @@ class OperationInput(serializers.Serializer):
     name = text()
     area = text("e.g. Doña Ana County, New Mexico")
     start_date = DateText()
-    lead_agencies = serializers.ListField(child=serializers.CharField(), allow_empty=True)
+    lead_agencies = nonempty_list(serializers.CharField(), {"type": "string"})
     agencies = serializers.ListField(child=serializers.CharField(), required=False, default=list)
     country = text("ISO country code of the operation's area", required=False)
     slug = text("Short name for commands and URLs (default: from the name)", required=False)

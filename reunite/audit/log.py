@@ -22,14 +22,19 @@ as tampering. An event edited, deleted or cut from the end of the sealed chain i
 
 import json
 import logging
+import os
+import threading
+import time
 import uuid
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 
+from django.conf import settings
 from django.db import (
     DEFAULT_DB_ALIAS,
     IntegrityError,
     OperationalError,
+    close_old_connections,
     connections,
     models,
     transaction,
@@ -114,7 +119,8 @@ def record(
         spool.append(str(event.key), _spooled(event))
     else:
         event.save()
-    _seal_quietly()
+    if _seal_soon():
+        return event  # stored (in the spool on SQLite); sealed in a moment
     return AuditEvent.objects.filter(key=event.key).first() or event
 
 
@@ -133,7 +139,51 @@ def _unspooled(body: str) -> AuditEvent:
 
 
 def _seal_now():
-    _seal_quietly()
+    _seal_soon()
+
+
+def _seal_soon() -> bool:
+    """Seal now, or (the production server: REUNITE_AUDIT_SEAL_INTERVAL_MS) wake this process's
+    sealer, which seals everything waiting a moment later in one short transaction instead of one
+    per request. Return whether the sealing was left to the sealer."""
+    interval = getattr(settings, "REUNITE_AUDIT_SEAL_INTERVAL_MS", 0)
+    if not interval:
+        _seal_quietly()
+        return False
+    _sealer(interval).set()
+    return True
+
+
+_sealer_state: dict = {"pid": None, "wake": None}
+_sealer_lock = threading.Lock()
+
+
+def _sealer(interval_ms: int) -> threading.Event:
+    """The wake-up of this process's sealer thread, started on first use (after a fork, too)."""
+    state = _sealer_state
+    if state["pid"] == os.getpid():
+        return state["wake"]
+    with _sealer_lock:
+        if state["pid"] != os.getpid():
+            wake = threading.Event()
+            threading.Thread(target=_sealer_loop, args=(wake, interval_ms / 1000),
+                             name="audit-sealer", daemon=True).start()
+            state["wake"], state["pid"] = wake, os.getpid()
+    return state["wake"]
+
+
+def _sealer_loop(wake: threading.Event, interval: float) -> None:
+    while True:
+        wake.wait()
+        time.sleep(interval)  # events of the requests meanwhile join this batch
+        wake.clear()
+        close_old_connections()  # this thread's connection, as a request's would be
+        _seal_quietly()
+        try:
+            if _connection().vendor == "sqlite" and spool.count():
+                wake.set()  # the database was busy (an import): try again after the interval
+        except Exception:  # noqa: BLE001 - the next event wakes the sealer anyway
+            logger.exception("the audit spool could not be read")
 
 
 def _seal_after_commit(conn) -> None:

@@ -81,7 +81,9 @@ def backup(path: Path) -> dict:
             raise DomainError("unsupported", f"No backup for a {vendor} database.")
         path.parent.mkdir(parents=True, exist_ok=True)
         partial = path.with_name(path.name + ".partial")
-        with tarfile.open(partial, "w:gz") as archive:
+        # gzip level 1: a fifth of the CPU of tarfile's default 9 (a backup is taken while the
+        # server serves) for an archive about 15% larger.
+        with tarfile.open(partial, "w:gz", compresslevel=1) as archive:
             for item in sorted(work.iterdir()):
                 archive.add(item, arcname=item.name)
             media = Path(settings.MEDIA_ROOT)

@@ -11,6 +11,7 @@ from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.text import slugify
+from django.utils.translation import gettext as _
 
 from reunite.agencies.models import Agency
 from reunite.agencies.services import agencies_by_code, get_agency
@@ -581,6 +582,10 @@ def open_investigation(
     return investigation
 
 
+# Dates before this are typing mistakes (and, before 1883, no standard time zone exists for them).
+EARLIEST_ACTIVITY_YEAR = 1900
+
+
 @transaction.atomic
 def log_activity(
     target: Target, *, kind: str, summary: str, occurred_at=None, result: str = "",
@@ -600,6 +605,10 @@ def log_activity(
         )
     if occurred_at is not None and occurred_at > timezone.now():
         raise DomainError("invalid_date", "An activity cannot happen in the future.",
+                          "occurred_at")
+    if occurred_at is not None and occurred_at.year < EARLIEST_ACTIVITY_YEAR:
+        raise DomainError("invalid_date", _("An activity cannot be dated before %(year)s: check "
+                                            "the year.") % {"year": EARLIEST_ACTIVITY_YEAR},
                           "occurred_at")
     activity = Activity.objects.create(
         target=target,

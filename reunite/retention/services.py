@@ -202,7 +202,7 @@ def _orphan_files() -> list[str]:
     batches = set(ImportBatch.objects.values_list("operation_id", "file_sha256"))
     for name in _walk(default_storage, "intake"):
         parts = PurePosixPath(name).parts  # intake/<operation>/<sha256>.<ext>
-        if len(parts) == 3 and parts[1].isdigit():
+        if len(parts) == 3 and parts[1].isascii() and parts[1].isdigit():
             if (int(parts[1]), PurePosixPath(parts[2]).stem) not in batches:
                 orphans.append(f"default:{name}")
     return sorted(orphans)

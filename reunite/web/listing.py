@@ -20,6 +20,7 @@ from django.utils import timezone
 from reunite.agencies.models import Agency
 from reunite.children.models import Child, Classification, LocalCase, SourceRecord
 from reunite.core.dates import DAY, MONTH, YEAR
+from reunite.core.ids import parse_id
 from reunite.core.moments import clock_time
 from reunite.operations import compliance
 from reunite.operations.freshness import data_version, keep, kept
@@ -74,7 +75,7 @@ class ListQuery:
         for name in ("age_min", "age_max"):
             text = params.get(name, "").strip()
             if text:
-                if text.isdigit() and int(text) <= 120:
+                if text.isascii() and text.isdigit() and int(text) <= 120:  # not '²'
                     setattr(query, name, int(text))
                 else:
                     query.errors[name] = "not_a_number"
@@ -154,8 +155,8 @@ def apply_filters(targets: QuerySet[Target], query: ListQuery,
         )
     if query.assignee == "none":
         targets = targets.filter(assignee__isnull=True)
-    elif query.assignee.isdigit():
-        targets = targets.filter(assignee_id=int(query.assignee))
+    elif parse_id(query.assignee):  # ASCII digits in range ('²'.isdigit() is true)
+        targets = targets.filter(assignee_id=parse_id(query.assignee))
     day = ages_on or timezone.localdate()
     if query.age_min is not None:
         targets = targets.filter(child__dob__lte=_years_before(day, query.age_min))

@@ -216,6 +216,10 @@ def test_activities_go_on_the_timeline(api, make_target):
     refusal(post(api, role, url, {"kind": "address_check", "summary": " "}), 400, "required",
             "summary")
     refusal(post(api, role, url, {"kind": "seance", "summary": "x"}), 400, "invalid_kind", "kind")
+    # A year typed wrong: refused, not stored to come back with an offset no client can read.
+    refusal(post(api, role, url, {"kind": "note", "summary": "x",
+                                  "occurred_at": "1082-05-04T04:54:49Z"}),
+            400, "invalid_date", "occurred_at")
     refusal(post(api, role_without(Cap.LOG_ACTIVITY), url, {"kind": "note", "summary": "x"}),
             403, "forbidden")
 

@@ -211,3 +211,7 @@ def test_a_csv_export_never_carries_a_spreadsheet_formula(api, operation, make_t
     row = next(csv.DictReader(io.StringIO(response.content.decode("utf-8"))))
     assert row["record_id"] == f"child-{target.child_id}"
     assert row["first_name"].startswith("'=")
+
+
+def test_an_empty_export_format_is_refused_not_taken_for_csv(api, operation, listed):
+    refusal(export(api, role_with(Cap.EXPORT), operation, ""), 400, "invalid_format", "format")

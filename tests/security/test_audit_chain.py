@@ -207,3 +207,26 @@ def test_postgresql_lets_through_the_seal_and_nothing_else():
         with connection.cursor() as cursor:  # a second seal
             cursor.execute("UPDATE audit_auditevent SET seq = 999999 WHERE id = %s", [event.pk])
     assert _verify()[0]
+
+
+def test_the_servers_batched_sealing_stores_every_read_at_once_and_verify_chains_it(
+        monkeypatch, settings):
+    """`reunite serve` leaves sealing to a sealer thread per process: a read's event is stored
+    before the request ends (the table, or SQLite's spool) and `audit verify` chains it."""
+    from reunite.audit import spool
+
+    settings.REUNITE_AUDIT_SEAL_INTERVAL_MS = 200
+    woken = []
+    monkeypatch.setattr(log, "_sealer", lambda interval: type(
+        "Wake", (), {"set": lambda self: woken.append(interval)})())
+    _events(2)
+    stored_before = AuditEvent.objects.count() + (
+        spool.count() if connection.vendor == "sqlite" else 0)
+
+    intact, text = _verify()
+
+    assert woken[:2] == [200, 200]  # (the third: verify records that it ran)
+    assert stored_before >= 2
+    assert intact, text
+    assert AuditEvent.objects.filter(action="test.event", seq__isnull=True).count() == 0
+    assert AuditEvent.objects.filter(action="test.event").count() == 2

@@ -2,6 +2,7 @@
 GET /intake-jobs/{id}) and going out (GET /operations/{id}/export)."""
 
 from django.http import HttpResponse
+from django.utils.translation import gettext as _
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
 from rest_framework import status
@@ -14,6 +15,7 @@ from reunite.access.scoping import get_operation_for, targets_for
 from reunite.agencies.services import get_agency
 from reunite.api.base import ApiView, refusals
 from reunite.api.inputs import IntakeInput, IntakeJobOutput, IntakeSummary
+from reunite.core.errors import DomainError
 from reunite.core.uploads import check_upload
 from reunite.intake.exporters import EXPORT_FORMATS, export_operation
 from reunite.intake.jobs import get_job, goes_to_background, job_json, queue_intake, retry_job
@@ -99,9 +101,12 @@ class ExportView(ApiView):
     def get(self, request, operation_id):
         require(request.user, Cap.EXPORT)
         operation = get_operation_for(request.user, operation_id)
+        fmt = request.query_params.get("format", "csv")
+        if not fmt.strip():  # `?format=` names no format (the schema's enum): not csv by default
+            raise DomainError("invalid_format", _("Name an export format: csv, xlsx or pfif."),
+                              "format")
         export = export_operation(
-            operation, targets_for(request.user, operation),
-            request.query_params.get("format") or "csv",
+            operation, targets_for(request.user, operation), fmt,
             withhold=export_withheld(request.user),
         )
         response = HttpResponse(export.content, content_type=export.content_type)

@@ -7,14 +7,15 @@ from rest_framework.response import Response
 from reunite.access.policy import Cap, require
 from reunite.access.scoping import get_target_for
 from reunite.api.base import ApiView, refusals
+from reunite.api.inputs import nonempty_list
 from reunite.api.representations import TargetListSerializer
 from reunite.children.split import split_child
 from reunite.operations.models import Target
 
 
 class SplitInput(serializers.Serializer):
-    sources = serializers.ListField(
-        child=serializers.IntegerField(), allow_empty=True,
+    sources = nonempty_list(
+        serializers.IntegerField(), {"type": "integer"},
         help_text="Ids of the child's source records to take out (as `sources[].id` in "
                   "GET /targets/{id}/)")
 

@@ -37,7 +37,7 @@ def filter_targets(targets, params, user, key: str | None = None):
     """Apply the list's filters; a filter value that cannot be read is refused, naming it.
     `key` names the list (operation and user) so that a search's answer is kept until the next
     change, as on the list page."""
-    if params.get("status"):
+    if "status" in params:  # present but empty is not a status either (the schema's enum)
         targets = targets.filter(status=choice(params["status"], TargetStatus, "status"))
     if params.get("agency"):
         targets = targets.filter(assigned_agency=get_agency(params["agency"], "agency"))

@@ -13,6 +13,7 @@ from reunite.audit import log, search
 from reunite.audit.models import AuditEvent
 from reunite.children.models import Child
 from reunite.core.errors import DomainError, NotFound
+from reunite.core.ids import parse_id
 
 PAGE_SIZE = 100
 
@@ -79,7 +80,7 @@ def object_names(events) -> dict[tuple[str, str], str]:
             model = apps.get_model(object_type)
         except (LookupError, ValueError):
             continue
-        queryset = model.objects.filter(pk__in=[i for i in ids if i.isdigit()])
+        queryset = model.objects.filter(pk__in=[parse_id(i) for i in ids if parse_id(i)])
         if object_type == "operations.target":
             queryset = queryset.select_related("child", "operation")
         label = str(model._meta.verbose_name).capitalize()

@@ -132,8 +132,9 @@ def retry_job(job: IntakeJob, *, user=None) -> IntakeJob:
 # --- running --------------------------------------------------------------------------------
 
 class ProgressFile:
-    """The `progress(stage, done, total)` callback of a job: writes at most twice a second,
-    and a heartbeat every HEARTBEAT_SECONDS from a thread while the job runs."""
+    """The `progress(stage, done, total)` callback of a job: writes each new stage at once and
+    otherwise at most twice a second, and a heartbeat every HEARTBEAT_SECONDS from a thread
+    while the job runs."""
 
     def __init__(self, path: Path):
         self.path = path
@@ -143,8 +144,10 @@ class ProgressFile:
         self.thread = threading.Thread(target=self._beat, daemon=True)
 
     def __call__(self, stage: str, done: int, total: int) -> None:
+        # A new stage is written at once: a short stage would otherwise never be seen.
+        new_stage = stage != self.state["stage"]
         self.state = {"stage": stage, "done": done, "total": total}
-        if time.monotonic() - self.written >= 0.5 or done >= total:
+        if new_stage or time.monotonic() - self.written >= 0.5 or done >= total:
             self.write()
 
     def write(self) -> None:

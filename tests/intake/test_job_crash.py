@@ -89,7 +89,7 @@ def test_a_worker_killed_mid_import_leaves_no_partial_batch(env, tmp_path):
         deadline = time.monotonic() + 240
         stage = None
         while stage != "store" and time.monotonic() < deadline:
-            time.sleep(0.05)
+            time.sleep(0.005)
             try:
                 stage = json.loads(progress.read_text())["stage"]
             except (OSError, ValueError, KeyError):

@@ -50,8 +50,17 @@ def nonempty_list(child, item_schema: dict, **kwargs):
     return field_class(child=child, allow_empty=True, **kwargs)
 
 
+class StrictCharField(serializers.CharField):
+    """A string, as the schema says: DRF would take 0 or 1.5 and store them as text."""
+
+    def to_internal_value(self, data):
+        if not isinstance(data, str):
+            self.fail("invalid")
+        return super().to_internal_value(data)
+
+
 def text(help_text: str = "", required: bool = True, **kwargs):
-    return serializers.CharField(
+    return StrictCharField(
         required=required, allow_blank=not required, help_text=help_text, **kwargs
     )
 

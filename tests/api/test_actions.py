@@ -220,6 +220,9 @@ def test_activities_go_on_the_timeline(api, make_target):
     refusal(post(api, role, url, {"kind": "note", "summary": "x",
                                   "occurred_at": "1082-05-04T04:54:49Z"}),
             400, "invalid_date", "occurred_at")
+    # A number where the schema says text: refused, not stored as "0".
+    refusal(post(api, role, url, {"kind": "note", "summary": "x", "source": 0}),
+            400, "invalid", "source")
     refusal(post(api, role_without(Cap.LOG_ACTIVITY), url, {"kind": "note", "summary": "x"}),
             403, "forbidden")
 

@@ -18,6 +18,7 @@ from reunite.access.scoping import get_target_for
 from reunite.api.base import ApiView, refusals
 from reunite.audit import log
 from reunite.documents import services
+from reunite.documents.files import ATTACHMENT_TYPES
 from reunite.documents.models import Document
 from reunite.documents.representation import document_data
 
@@ -146,7 +147,8 @@ class DocumentFileView(ApiView):
             OpenApiParameter("version", OpenApiTypes.INT, description="Default: the latest"),
             OpenApiParameter("thumbnail", OpenApiTypes.BOOL, description="The photo's thumbnail"),
         ],
-        responses={(200, "application/octet-stream"): OpenApiTypes.BINARY,
+        # Every type a stored file can have (a photo's thumbnail is always JPEG).
+        responses={**{(200, kind): OpenApiTypes.BINARY for kind in sorted(ATTACHMENT_TYPES)},
                    **refusals(401, 403, 404)},
         summary="The file itself: only for those who may see the child; every read is audited",
     )

@@ -14,6 +14,7 @@ import logging
 import math
 import tempfile
 from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
@@ -33,6 +34,7 @@ ENGINES = ("duckdb", "spark")
 # with the caller's Arrow tables and the Python heap, 1,000 vs 5,000,000 then stays under 4 GB.
 DUCKDB_CONFIG = {"memory_limit": "2GB", "preserve_insertion_order": False,
                  "temp_directory": str(Path(tempfile.gettempdir()) / "reunite-linkage-duckdb")}
+RULES_AT_ONCE = 2
 Progress = Callable[[str, int, int], None]
 QUERY, DATASET = "query", "dataset"
 DETERMINISTIC_KEYS = ("ncic_key", "case_key")
@@ -127,55 +129,72 @@ def build_tf_tables(con: duckdb.DuckDBPyConnection, job: str, tables: list[str] 
         con.execute(f"CREATE OR REPLACE TABLE {tf_table(job, column)} AS {body}")
 
 
-def _side(table: str, suffix: str, model: CompiledModel, job: str) -> str:
-    columns = ", ".join(f"t.{c} AS {c}_{suffix}" for c in NORMALISED_COLUMNS)
-    tf_columns = "".join(f", tf_{c}.tf_{c} AS tf_{c}_{suffix}" for c, _ in model.tf_u)
+def _side(table: str, model: CompiledModel, job: str) -> str:
+    """The normalised records of `table` with the term frequency of each TF column."""
+    tf_columns = "".join(f", tf_{c}.tf_{c} AS tf_{c}" for c, _ in model.tf_u)
     joins = "".join(f" LEFT JOIN {tf_table(job, c)} tf_{c} ON tf_{c}.{c} = t.{c}"
                     for c, _ in model.tf_u)
-    return f"(SELECT {columns}{tf_columns} FROM {table} t{joins})"
+    return f"(SELECT t.*{tf_columns} FROM {table} t{joins})"
 
 
 def scoring_sql(model: CompiledModel, left: str, right: str, *, dedupe: bool, prior: float,
-                threshold: float, job: str | None = None) -> str:
-    """One statement: blocked pairs → comparison vectors → match weights → the pairs to keep
-    (at or above `threshold`, or sharing an NCIC number or agency case number)."""
-    within = " AND l.record_id < r.record_id" if dedupe else ""
-    blocked = "\nUNION\n".join(
-        f"SELECT l.record_id AS id_l, r.record_id AS id_r FROM {left} l JOIN {right} r "
-        f"ON ({rule}){within}" for rule in model.blocking_sql)
-    deterministic = " OR ".join(f"coalesce({k}_l = {k}_r, false)" for k in DETERMINISTIC_KEYS)
+                threshold: float, job: str | None = None) -> list[str]:
+    """One statement per blocking rule: its pairs that no earlier rule found (Splink's own
+    scheme) → comparison vectors → match weights → the pairs to keep (at or above `threshold`,
+    or sharing an NCIC number or agency case number).
+
+    Run one after the other, each holds only its own join's hash table. One statement over the
+    UNION of every rule's pairs held all their hash tables (and the millions of pairs, to remove
+    the repeats) at once: most of a 100,000-row import's memory."""
     job = job or (DEDUPE if dedupe else LINK)
+    within = " AND l.record_id < r.record_id" if dedupe else ""
+    deterministic = " OR ".join(f"coalesce({k}_l = {k}_r, false)" for k in DETERMINISTIC_KEYS)
     weight = f"cast({match_weight_for(prior)} as float8) + " + " + ".join(
         f"({w})" for w in (*model.weight_sql, *model.tf_sql))
     gammas = ", ".join(f"gamma_{name}" for name in model.gamma_names)
-    tf_columns = "".join(f" tf_{c}_l, tf_{c}_r," for c, _ in model.tf_u)
-    return f"""
-    WITH pairs AS ({blocked}),
-    compared AS (
-        SELECT record_id_l, record_id_r, {", ".join(model.gamma_sql)},{tf_columns}
-               ({deterministic}) AS deterministic
-        FROM pairs
-        JOIN {_side(left, "l", model, job)} ON record_id_l = id_l
-        JOIN {_side(right, "r", model, job)} ON record_id_r = id_r
-    ),
-    weighed AS (SELECT *, {weight} AS match_weight FROM compared)
-    SELECT record_id_l, record_id_r, match_weight, deterministic, {gammas}
-    FROM weighed
-    WHERE deterministic OR match_weight >= {match_weight_for(threshold)}
-    """
+    columns = ", ".join(f"{side}.{c} AS {c}_{side}"
+                        for c in (*NORMALISED_COLUMNS, *(f"tf_{c}" for c, _ in model.tf_u))
+                        for side in ("l", "r"))
+    statements = []
+    for index, rule in enumerate(model.blocking_sql):
+        earlier = " OR ".join(f"({r})" for r in model.blocking_sql[:index])
+        new_only = f" AND NOT coalesce({earlier}, false)" if earlier else ""
+        statements.append(f"""
+        WITH pairs AS (
+            SELECT {columns}
+            FROM {_side(left, model, job)} l JOIN {_side(right, model, job)} r
+            ON ({rule}){within}{new_only}
+        ),
+        compared AS (
+            SELECT record_id_l, record_id_r, {", ".join(model.gamma_sql)},
+                   {"".join(f" tf_{c}_l, tf_{c}_r," for c, _ in model.tf_u)}
+                   ({deterministic}) AS deterministic
+            FROM pairs
+        ),
+        weighed AS (SELECT *, {weight} AS match_weight FROM compared)
+        SELECT record_id_l, record_id_r, match_weight, deterministic, {gammas}
+        FROM weighed
+        WHERE deterministic OR match_weight >= {match_weight_for(threshold)}
+        """)
+    return statements
 
 
 def _compiled_pairs(con: duckdb.DuckDBPyConnection, left: str, right: str, *, dedupe: bool,
                     prior: float) -> list[ScoredPair]:
     model = compiled_model("duckdb")
-    sql = scoring_sql(model, left, right, dedupe=dedupe, prior=prior,
-                      threshold=cfg.REVIEW_THRESHOLD, job=DEDUPE if dedupe else LINK)
-    pairs = []
-    for left_id, right_id, weight, deterministic, *gammas in con.execute(sql).fetchall():
-        pairs.append(ScoredPair(left_id, right_id, probability_for(weight),
-                                dict(zip(model.gamma_names, gammas, strict=True)),
-                                bool(deterministic)))
-    return pairs
+    statements = scoring_sql(model, left, right, dedupe=dedupe, prior=prior,
+                             threshold=cfg.REVIEW_THRESHOLD, job=DEDUPE if dedupe else LINK)
+
+    def run(sql: str) -> list[tuple]:
+        with con.cursor() as cursor:
+            return cursor.execute(sql).fetchall()
+
+    # Two rules at a time keep both cores busy through the small rules' single-threaded steps.
+    with ThreadPoolExecutor(max_workers=RULES_AT_ONCE) as pool:
+        rows = [row for result in pool.map(run, statements) for row in result]
+    return [ScoredPair(left_id, right_id, probability_for(weight),
+                       dict(zip(model.gamma_names, gammas, strict=True)), bool(deterministic))
+            for left_id, right_id, weight, deterministic, *gammas in rows]
 
 
 # --- Splink's Linker (Spark, and DuckDB for the equivalence test) ----------------------------

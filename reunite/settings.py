@@ -198,7 +198,10 @@ REUNITE_INTAKE_MAX_EXPANDED_BYTES = env_int("REUNITE_INTAKE_MAX_EXPANDED_BYTES",
 REUNITE_INTAKE_MAX_ROWS = env_int("REUNITE_INTAKE_MAX_ROWS", 200_000)
 REUNITE_INTAKE_MAX_COLUMNS = env_int("REUNITE_INTAKE_MAX_COLUMNS", 200)
 REUNITE_INTAKE_MAX_CELL_CHARS = env_int("REUNITE_INTAKE_MAX_CELL_CHARS", 32_767)
-REUNITE_INTAKE_READ_SECONDS = env_int("REUNITE_INTAKE_READ_SECONDS", 60)
+# A page or API request reads within REUNITE_INTAKE_READ_SECONDS, so no upload keeps a web
+# worker busy for long; the background worker and the command line have the longer bound.
+REUNITE_INTAKE_READ_SECONDS = env_int("REUNITE_INTAKE_READ_SECONDS", 25)
+REUNITE_INTAKE_JOB_READ_SECONDS = env_int("REUNITE_INTAKE_JOB_READ_SECONDS", 600)
 # An operator's own header spellings (CSV "field,header"), added to reunite/intake/headers.csv.
 REUNITE_INTAKE_HEADERS = env_str("REUNITE_INTAKE_HEADERS", "")
 # Children's photos and documents (reunite.documents): size limits, checked before decoding.

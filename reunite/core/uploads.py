@@ -122,14 +122,14 @@ class Limits:
     seconds: float
 
     @classmethod
-    def from_settings(cls) -> "Limits":
+    def from_settings(cls, seconds: float | None = None) -> "Limits":
         return cls(
             file_bytes=settings.REUNITE_MAX_UPLOAD_BYTES,
             expanded_bytes=settings.REUNITE_INTAKE_MAX_EXPANDED_BYTES,
             rows=settings.REUNITE_INTAKE_MAX_ROWS,
             columns=settings.REUNITE_INTAKE_MAX_COLUMNS,
             cell_chars=settings.REUNITE_INTAKE_MAX_CELL_CHARS,
-            seconds=settings.REUNITE_INTAKE_READ_SECONDS,
+            seconds=seconds or settings.REUNITE_INTAKE_READ_SECONDS,
         )
 
 

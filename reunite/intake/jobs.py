@@ -194,7 +194,8 @@ def run_job(job_id: int) -> dict | None:
             batch = run_intake(
                 job.operation, job.agency, _upload_path(job).read_bytes(),
                 file_name=job.file_name, fmt=job.format or None, user=job.created_by,
-                progress=progress, **options,
+                progress=progress, read_seconds=settings.REUNITE_INTAKE_JOB_READ_SECONDS,
+                **options,
             )
     except DomainError as error:
         _finish(job, IntakeJob.Status.FAILED, error=f"{error.code}: {error.detail}")

@@ -32,7 +32,7 @@ from reunite.children.models import Child, LocalCase, NCICEntry, SourceRecord
 from reunite.children.services import fill_from_record, live_child
 from reunite.core.bulk import builder
 from reunite.core.errors import DomainError
-from reunite.core.uploads import Budget
+from reunite.core.uploads import Budget, Limits
 from reunite.intake import identity
 from reunite.intake.dates import decide_order
 from reunite.intake.fields import Reading, clean_row, sex_codes, soft_warnings
@@ -345,12 +345,15 @@ def run_intake(
     dry_run: bool = False,
     date_order: str | None = None,
     sheet: str | None = None,
+    read_seconds: float | None = None,
 ) -> ImportBatch:
     """Import one agency's list into an operation. See the module docstring for the steps.
 
     `dry_run` reads and checks the file and returns the unsaved batch with `preview` (the first
     rows as they would be stored) without writing anything. `date_order` ("dmy" or "mdy") settles
-    a file whose dates read both ways; `sheet` names the workbook sheet to read.
+    a file whose dates read both ways; `sheet` names the workbook sheet to read. `read_seconds`
+    bounds reading and checking the file (default: a web request's bound,
+    REUNITE_INTAKE_READ_SECONDS; the worker and the command line pass their longer one).
     """
     fmt = (fmt or guess_format(file_name)).lower()
     if fmt not in FORMATS:
@@ -372,7 +375,7 @@ def run_intake(
         again.accepted = again.unchanged
         again.already_imported = True
         return again
-    budget = Budget()  # one clock for reading and checking the file
+    budget = Budget(Limits.from_settings(read_seconds))  # one clock for reading and checking
     table = read_file(data, fmt, sheet=sheet, budget=budget, pfif_domains=operation.pfif_domains)
     pfif = table.pfif
     agencies = list(Agency.objects.values_list("code", "ori"))

@@ -1,6 +1,7 @@
 import json
 from pathlib import Path
 
+from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 
 from reunite.agencies.services import get_agency
@@ -71,6 +72,7 @@ class Command(BaseCommand):
                 file_name=path.name,
                 fmt=options["format"],
                 progress=bars,
+                read_seconds=settings.REUNITE_INTAKE_JOB_READ_SECONDS,
                 dry_run=options["dry_run"],
                 date_order=options["date_order"],
                 sheet=options["sheet"],

@@ -178,9 +178,18 @@ NOTES = [
     "engine, then one write transaction. The engine's share is the largest and is not intake's: "
     "the new rows compared with each other (deduplication within the file) come to about 5.4 "
     "million blocked pairs for this synthetic file (its names repeat by region and family), "
-    "scored by DuckDB in some 35-45 CPU seconds; the whole of intake's own Python work is about "
-    "as much again. The peak memory is reached in that same step (DuckDB's working memory for "
-    "the pairs, on top of the rows held by the import).",
+    "scored by DuckDB in some 25 CPU seconds; intake's own Python work is about as much "
+    "again. The peak memory is reached in that same step (DuckDB's working memory for "
+    "the pairs, on top of the rows held by the import). The engine scores one blocking rule's "
+    "pairs at a time (two rules at once, one per core): scoring the union of all 27 rules in "
+    "one statement held every rule's hash table and the pairs at once, 1.3 GB at the peak.",
+    "",
+    "On PostgreSQL the same import takes longer (98 s, 78 CPU seconds in the importing process, "
+    "on a quiet machine): the rows go out as multi-row INSERTs through psycopg, whose per-value "
+    "work the SQLite driver does not have; not yet profiled further. The ≤ 60 s target is "
+    "checked on the embedded default. The API's p95 during a PostgreSQL import is within its "
+    "target, but its slowest read took 10.8 s: a read that waited while the import's write "
+    "transaction committed, to be looked into.",
 ]
 
 
@@ -188,12 +197,25 @@ def write_outputs(section: dict) -> None:
     existing = json.loads(RESULTS.read_text()) if RESULTS.exists() else {}
     # The API-during-import reads of each database measured (issue 12 asks for both): a run on
     # one database keeps the other's last result.
-    by_database = dict(existing.get("intake", {}).get("api_by_database", {}))
+    previous = existing.get("intake", {})
+    by_database = dict(previous.get("api_by_database", {}))
     by_database[section["database"]] = {**section["api_during_import"], "load": section["load"]}
-    section["api_by_database"] = by_database
-    existing["intake"] = section
+    runs = dict(previous.get("runs", {}))
+    if "database" in previous and previous["database"] not in runs:
+        runs[previous["database"]] = {k: v for k, v in previous.items()
+                                      if k not in ("api_by_database", "runs")}
+    runs[section["database"]] = dict(section)
+    # The embedded default heads the table; the other database's import is a row of its own.
+    head = runs.get("sqlite", section)
+    existing["intake"] = {**head, "api_by_database": by_database, "runs": runs}
     RESULTS.write_text(json.dumps(existing, indent=2, ensure_ascii=False) + "\n")
+    section = existing["intake"]
     big, one, api = section["big_file"], section["one_row"], section["api_during_import"]
+    other_imports = [
+        f"| … the same import on {database} (its own run, load average {run['load']}): time, "
+        f"peak memory | {run['big_file']['seconds']} s (CPU {run['big_file']['cpu_seconds']} s), "
+        f"{run['big_file']['peak_mb']} MB | | |"
+        for database, run in sorted(runs.items()) if database != section["database"]]
 
     def ok(good: bool) -> str:
         return "yes" if good else "**no**"
@@ -210,6 +232,7 @@ def write_outputs(section: dict) -> None:
         f"≤ {TARGET_SECONDS} s | {ok(big['seconds'] <= TARGET_SECONDS)} |",
         f"| … peak memory | {big['peak_mb']} MB | ≤ {TARGET_MB} MB | "
         f"{ok(big['peak_mb'] <= TARGET_MB)} |",
+        *other_imports,
         f"| one-row import, {one['known']:,} children known: run_intake in a warm process | "
         f"{one['in_process_seconds']} s (CPU {one['in_process_cpu_seconds']} s) | "
         f"≤ {TARGET_ONE_ROW} s | "

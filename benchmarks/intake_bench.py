@@ -188,8 +188,7 @@ NOTES = [
     "on a quiet machine): the rows go out as multi-row INSERTs through psycopg, whose per-value "
     "work the SQLite driver does not have; not yet profiled further. The ≤ 60 s target is "
     "checked on the embedded default. The API's p95 during a PostgreSQL import is within its "
-    "target, but its slowest read took 10.8 s: a read that waited while the import's write "
-    "transaction committed, to be looked into.",
+    "target, but its slowest read took 10.8 s; its cause is not known yet (noted on issue 9).",
 ]
 
 

@@ -340,6 +340,10 @@ class MatchReview(models.Model):
     # Why a person must look, in words: what the engine was unsure of, or the records that
     # clearly disagree in a sure pair or chain that was held back from merging.
     reason = models.TextField(blank=True)
+    # Pairs that are one question: a record that could be either of two children who clearly
+    # differ. Every row of a chain holds the same key (blank: a pair on its own); deciding one
+    # "same" closes the others (reunite.children.services.decide_review).
+    chain = models.CharField(max_length=40, blank=True, default="", db_index=True)
     decision = models.CharField(
         max_length=10, choices=Decision.choices, default=Decision.PENDING, db_index=True
     )

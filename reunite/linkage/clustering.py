@@ -37,6 +37,9 @@ class HeldMerge:
     conflicts: tuple[IdentityConflict, ...]
     left_cluster: frozenset[str] = frozenset()
     right_cluster: frozenset[str] = frozenset()
+    # The record that could be either child, when this pair is one link of such a chain: every
+    # held pair naming the same node is one question for a person ("A, B, or neither?").
+    chain: str = ""
 
     @property
     def reason(self) -> str:
@@ -87,7 +90,8 @@ class _Components:
 def _hold_ambiguous(sure: list, parts: _Components, records_of, held: list[HeldMerge]) -> list:
     """A record that is a sure match for two records which clearly differ from each other
     (a common name without a date of birth, against two namesakes) could be either child: it
-    joins neither, and each of its pairs goes to a person. Returns the pairs left to follow."""
+    joins neither, and its pairs go to a person as one chain (HeldMerge.chain names it).
+    Returns the pairs left to follow."""
     neighbours: dict[str, dict[str, Any]] = {}
     for match in sure:
         a, b = parts.root(str(match.left_id)), parts.root(str(match.right_id))
@@ -98,6 +102,7 @@ def _hold_ambiguous(sure: list, parts: _Components, records_of, held: list[HeldM
             if current is None or match.match_probability > current.match_probability:
                 neighbours[one][other] = match
     ambiguous: dict[frozenset[str], tuple[Any, list[IdentityConflict]]] = {}
+    centre: dict[frozenset[str], str] = {}  # each held pair's chain: the node it hangs on
     for node, around in neighbours.items():
         # Only pairs it could join: one it clearly differs from is held on its own anyway.
         others = sorted(u for u in around if not group_conflicts(records_of(node),
@@ -110,13 +115,14 @@ def _hold_ambiguous(sure: list, parts: _Components, records_of, held: list[HeldM
                 why = [IdentityConflict(AMBIGUOUS, c.reason, c.left_id, c.right_id)
                        for c in found]
                 for other in (u, v):
-                    ambiguous.setdefault(frozenset((node, other)), (around[other], []))[1] \
-                        .extend(why)
+                    key = frozenset((node, other))
+                    ambiguous.setdefault(key, (around[other], []))[1].extend(why)
+                    centre.setdefault(key, node)
     if not ambiguous:
         return sure
-    for match, why in ambiguous.values():
+    for key, (match, why) in ambiguous.items():
         held.append(HeldMerge(str(match.left_id), str(match.right_id), match.match_probability,
-                              tuple(why)))
+                              tuple(why), chain=centre[key]))
     return [m for m in sure if frozenset((parts.root(str(m.left_id)),
                                           parts.root(str(m.right_id)))) not in ambiguous]
 
@@ -193,7 +199,8 @@ def plan_clusters(
         by_clusters[key] = HeldMerge(
             best.left, best.right, best.match_probability, conflicts,
             frozenset(parts.members[parts.root(best.left)]),
-            frozenset(parts.members[parts.root(best.right)]))
+            frozenset(parts.members[parts.root(best.right)]),
+            chain=item.chain or (previous.chain if previous else ""))
     plan.held = sorted(by_clusters.values(), key=lambda h: (-h.match_probability, h.left))
     groups = [set(members) for members in parts.members.values()]
     plan.clusters = sorted(groups, key=lambda group: min(group))

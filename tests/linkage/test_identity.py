@@ -74,6 +74,8 @@ def test_a_chain_of_sure_pairs_never_joins_namesakes_through_a_record_without_a_
     plan = plan_clusters({k: [{**v, "record_id": k}] for k, v in records.items()}, matches)
     assert {(h.left, h.right) for h in plan.held} == {("a", "x"), ("x", "b")}
     assert all("4 years apart" in h.reason for h in plan.held)
+    # One question for a person: both links name x, the record that could be either child.
+    assert {h.chain for h in plan.held} == {"x"}
 
 
 def test_a_chain_whose_ends_conflict_is_held_once_and_the_surest_link_is_kept():
@@ -85,6 +87,7 @@ def test_a_chain_whose_ends_conflict_is_held_once_and_the_surest_link_is_kept():
     plan = plan_clusters({k: [{**v, "record_id": k}] for k, v in records.items()}, matches)
     assert plan.clusters == [{"a", "x"}, {"b", "y"}]
     assert len(plan.held) == 1 and "two different NCIC numbers" in plan.held[0].reason
+    assert plan.held[0].chain == ""  # a plain held pair, no one record between two children
 
 
 def test_rules_join_whatever_identity_says_and_the_conflict_is_reported():

@@ -152,7 +152,7 @@ def held_reason(item: HeldMerge, plan: dict | None = None) -> str:
     return reason
 
 
-def queue_pair(operation, a, b, *, match_probability, agreements, reason) -> bool:
+def queue_pair(operation, a, b, *, match_probability, agreements, reason, chain="") -> bool:
     """Put two children before a person, once: not the same child, not already queued."""
     if a.pk == b.pk:
         return False
@@ -161,34 +161,45 @@ def queue_pair(operation, a, b, *, match_probability, agreements, reason) -> boo
         return False
     MatchReview.objects.create(operation=operation, child_a=a, child_b=b,
                                match_probability=match_probability, agreements=agreements,
-                               reason=reason)
+                               reason=reason, chain=chain)
     return True
 
 
 def queue_held(operation, plan: dict) -> int:
-    """One review item per held pair of clusters, with the conflicts in words."""
+    """One review item per held pair of clusters, with the conflicts in words; the pairs of
+    one chain share its key, so the queue asks them as one decision."""
     return queue_pairs(operation, held_pairs(plan))
 
 
 def held_pairs(plan: dict) -> list[tuple]:
     """The held pairs of clusters as queue_pairs takes them."""
+    centres: dict[str, str] = {}
+
+    def chain_key(node: str) -> str:
+        # Named after the child that could be either: stable across imports, so a namesake
+        # that arrives later joins the same question.
+        if node and node not in centres:
+            centres[node] = f"child:{_child_for(node, plan['rows']).pk}"
+        return centres.get(node, "")
+
     return [(_child_for(item.left, plan["rows"]), _child_for(item.right, plan["rows"]),
-             item.match_probability, {}, held_reason(item, plan))
+             item.match_probability, {}, held_reason(item, plan), chain_key(item.chain))
             for item in plan.get("held", [])]
 
 
 def queue_pairs(operation, pairs: list[tuple]) -> int:
-    """queue_pair for each (a, b, match_probability, agreements, reason), in order, with the
-    same rules (never a child with itself, never a pair twice), in a few queries: an import of
-    100,000 rows queues thousands."""
+    """queue_pair for each (a, b, match_probability, agreements, reason[, chain]), in order,
+    with the same rules (never a child with itself, never a pair twice), in a few queries: an
+    import of 100,000 rows queues thousands."""
     from reunite.core.bulk import insert_rows, instances
 
     wanted: dict[tuple[int, int], tuple] = {}
-    for a, b, probability, agreements, reason in pairs:
+    for a, b, probability, agreements, reason, *chain in pairs:
         if a.pk == b.pk:
             continue
         a, b = sorted([a, b], key=lambda c: c.pk)
-        wanted.setdefault((a.pk, b.pk), (probability, agreements, reason))
+        wanted.setdefault((a.pk, b.pk), (probability, agreements, reason, chain[0] if chain
+                                         else ""))
     firsts = sorted({a for a, _b in wanted})
     for start in range(0, len(firsts), 900):
         for known in MatchReview.objects.filter(
@@ -197,8 +208,9 @@ def queue_pairs(operation, pairs: list[tuple]) -> int:
             wanted.pop(known, None)
     insert_rows(MatchReview, instances(MatchReview, (
         {"operation_id": operation.pk, "child_a_id": a, "child_b_id": b,
-         "match_probability": probability, "agreements": agreements, "reason": reason}
-        for (a, b), (probability, agreements, reason) in wanted.items())))
+         "match_probability": probability, "agreements": agreements, "reason": reason,
+         "chain": chain}
+        for (a, b), (probability, agreements, reason, chain) in wanted.items())))
     return len(wanted)
 
 

@@ -508,7 +508,7 @@ def _queue_reviews(operation: Operation, plan: dict, reviews) -> int:
         else:
             b = child_of[int(candidate.other_key[4:])]
         pairs.append((a, b, candidate.match_probability, candidate.agreements,
-                      identity.review_reason(plan, candidate)))
+                      identity.review_reason(plan, candidate), ""))
     return identity.queue_pairs(operation, pairs)
 
 

@@ -8,6 +8,7 @@ from rest_framework import serializers
 from reunite.access.policy import Restricted
 from reunite.agencies.models import Agency
 from reunite.children.models import MatchReview
+from reunite.children.services import NEITHER
 from reunite.core.ids import MAX_ID
 from reunite.intake.readers import FORMATS
 from reunite.operations.models import (
@@ -167,7 +168,8 @@ class AssignInput(serializers.Serializer):
 
 
 class ReviewDecisionInput(serializers.Serializer):
-    decision = one_of([MatchReview.Decision.SAME, MatchReview.Decision.DIFFERENT])
+    # "neither" answers a whole chain (a record that could be either of two children) at once.
+    decision = one_of([MatchReview.Decision.SAME, MatchReview.Decision.DIFFERENT, NEITHER])
 
 
 class IntakeInput(serializers.Serializer):

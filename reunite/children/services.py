@@ -293,14 +293,65 @@ def undo_merge(merge: ChildMerge, *, user=None) -> Child:
     return absorbed
 
 
+# "Neither" answers a chain at once: the record is none of the children it could have been.
+NEITHER = "neither"
+
+
+def with_case_agency(fields: dict, agency_code: str) -> dict:
+    """A case number without an agency is the sending agency's (as attach_identifiers reads it)."""
+    if fields.get("local_case_number") and not fields.get("local_agency"):
+        return {**fields, "local_agency": agency_code}
+    return fields
+
+
+def identity_records(child: Child) -> list[dict]:
+    """The child's source records as reunite.linkage.identity reads them."""
+    return [{**with_case_agency(fields, code), "record_id": f"src:{pk}"}
+            for pk, fields, code in child.source_records.values_list("pk", "fields",
+                                                                     "agency__code")]
+
+
+def _clearly_differ(review: MatchReview) -> bool:
+    """Whether the pair's two children, as they stand now, cannot be one child."""
+    from reunite.linkage.identity import group_conflicts
+
+    a, b = live_child(review.child_a), live_child(review.child_b)
+    return a.pk != b.pk and bool(group_conflicts(identity_records(a), identity_records(b)))
+
+
+def _record_decision(review: MatchReview, decision: str, user, **why) -> None:
+    review.decision = decision
+    review.decided_by = user
+    review.decided_at = timezone.now()
+    review.save(update_fields=["decision", "decided_by", "decided_at"])
+    changes = {"decision": decision, "child_b": review.child_b_id}
+    if review.chain:
+        changes["chain"] = review.chain
+    log.record("review.decide", review, operation_id=review.operation_id,
+               child_id=review.child_a_id, changes={**changes, **why})
+
+
 @transaction.atomic
 def decide_review(review: MatchReview, *, decision: str, user=None) -> MatchReview:
-    """A person's decision on an uncertain pair: 'same' merges them, 'different' keeps apart."""
+    """A person's decision on an uncertain pair: 'same' merges them, 'different' keeps apart.
+
+    A pair that is one link of a chain (a record that could be either of two children who
+    clearly differ) is part of one decision: 'same' also closes, as different, every other
+    pending pair of the chain whose children now clearly differ (the record cannot be B too
+    once it is A); 'different' leaves the others pending; 'neither' keeps the record apart
+    from every child of the chain.
+    """
     review = MatchReview.objects.select_for_update().get(pk=review.pk)
-    if decision not in (MatchReview.Decision.SAME, MatchReview.Decision.DIFFERENT):
+    if decision not in (MatchReview.Decision.SAME, MatchReview.Decision.DIFFERENT, NEITHER):
         raise DomainError(
-            "invalid_decision", f"'{decision}' is not a decision: use same or different.",
+            "invalid_decision",
+            f"'{decision}' is not a decision: use same, different or (for a chain) neither.",
             "decision",
+        )
+    if decision == NEITHER and not review.chain:
+        raise DomainError(
+            "not_a_chain", "'neither' answers a chain of pairs; this pair is on its own: use "
+            "different.", "decision",
         )
     if review.decision != MatchReview.Decision.PENDING:
         raise Conflict("already_decided", f"This pair was already decided: {review.decision}.")
@@ -313,15 +364,30 @@ def decide_review(review: MatchReview, *, decision: str, user=None) -> MatchRevi
                 survivor, absorbed, reason="review", match_probability=review.match_probability,
                 user=user,
             )
-    review.decision = decision
-    review.decided_by = user
-    review.decided_at = timezone.now()
-    review.save(update_fields=["decision", "decided_by", "decided_at"])
-    log.record(
-        "review.decide", review, operation_id=review.operation_id, child_id=review.child_a_id,
-        changes={"decision": decision, "child_b": review.child_b_id},
-    )
+    asked = {"asked": NEITHER} if decision == NEITHER else {}
+    _record_decision(review, MatchReview.Decision.DIFFERENT if decision == NEITHER else decision,
+                     user, **asked)
+    if review.chain and decision != MatchReview.Decision.DIFFERENT:
+        others = MatchReview.objects.select_for_update().filter(
+            operation_id=review.operation_id, chain=review.chain,
+            decision=MatchReview.Decision.PENDING).exclude(pk=review.pk).order_by("pk")
+        for other in others:
+            if decision == NEITHER or _clearly_differ(other):
+                _record_decision(other, MatchReview.Decision.DIFFERENT, user,
+                                 decided_with=review.pk, **asked)
     return review
+
+
+def pending_decisions(operation) -> int:
+    """Decisions waiting for a person in the operation's review queue: a pair on its own counts
+    once, and so does a chain, however many pairs it holds."""
+    from django.db.models import Count, Q
+
+    counts = MatchReview.objects.filter(
+        operation=operation, decision=MatchReview.Decision.PENDING).aggregate(
+        single=Count("pk", filter=Q(chain="")),
+        chains=Count("chain", filter=~Q(chain=""), distinct=True))
+    return counts["single"] + counts["chains"]
 
 
 def live_child(child: Child) -> Child:

@@ -223,6 +223,9 @@ class _Builder:
         ).select_related("child_a", "child_b")
         with self.as_user("analyst"):
             for review in list(pending):
+                review.refresh_from_db(fields=["decision"])
+                if review.decision != MatchReview.Decision.PENDING:
+                    continue  # closed with another pair of its chain
                 same = bool(self.keys_of(review.child_a) & self.keys_of(review.child_b))
                 decide_review(review, decision="same" if same else "different",
                               user=self.users["analyst"])

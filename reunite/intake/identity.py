@@ -14,17 +14,11 @@ from collections.abc import Iterable
 
 from reunite.children.models import MatchReview, SourceRecord
 from reunite.children.services import live_child
+from reunite.children.services import with_case_agency as _with_case_agency
 from reunite.linkage.clustering import HeldMerge, plan_clusters
 from reunite.linkage.identity import conflicts, explain
 
 HELD_PREFIX = "Sure match held back"
-
-
-def _with_case_agency(fields: dict, agency_code: str) -> dict:
-    """A case number without an agency is the sending agency's (as attach_identifiers reads it)."""
-    if fields.get("local_case_number") and not fields.get("local_agency"):
-        return {**fields, "local_agency": agency_code}
-    return fields
 
 
 def known_child_records(source_keys: Iterable[str]) -> tuple[dict[str, int], dict[int, list]]:
@@ -200,6 +194,17 @@ def queue_pairs(operation, pairs: list[tuple]) -> int:
         a, b = sorted([a, b], key=lambda c: c.pk)
         wanted.setdefault((a.pk, b.pk), (probability, agreements, reason, chain[0] if chain
                                          else ""))
+    # A pair between two children of one chain (the namesakes themselves, which the engine
+    # was unsure of) is part of that chain's question, not a second one.
+    chain_of: dict[int, set[str]] = {}
+    for (a, b), (*_rest, chain) in wanted.items():
+        if chain:
+            chain_of.setdefault(a, set()).add(chain)
+            chain_of.setdefault(b, set()).add(chain)
+    for (a, b), (probability, agreements, reason, chain) in wanted.items():
+        shared = chain_of.get(a, set()) & chain_of.get(b, set())
+        if not chain and shared:
+            wanted[(a, b)] = (probability, agreements, reason, min(shared))
     firsts = sorted({a for a, _b in wanted})
     for start in range(0, len(firsts), 900):
         for known in MatchReview.objects.filter(

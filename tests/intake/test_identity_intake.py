@@ -2,7 +2,13 @@
 
 import datetime as dt
 
+import pytest
+from django.db.models import Q
+
+from reunite.audit.models import AuditEvent
 from reunite.children.models import Child, MatchReview
+from reunite.children.services import decide_review, pending_decisions
+from reunite.core.errors import DomainError
 from reunite.intake.services import run_intake
 from reunite.operations.models import Target
 from tests.merged import csv_bytes, merged_target
@@ -53,11 +59,70 @@ def test_a_chain_through_a_row_without_a_date_of_birth_joins_nobody(operation, a
     held = [r for r in reasons if r.startswith("Sure match held back")]
     assert len(held) == 2 and all("records that disagree: DASO A-1 and DASO A-2" in r
                                   for r in held)
-    # Both held pairs are one question, named after the row that could be either Ana.
+    # Both held pairs are one question, named after the row that could be either Ana, and so
+    # is the engine's own doubt about the two namesakes.
     x = Child.objects.get(source_records__record_id="A-3")
     chained = MatchReview.objects.filter(chain=f"child:{x.pk}")
-    assert chained.count() == 2
-    assert all(x.pk in (r.child_a_id, r.child_b_id) for r in chained)
+    assert chained.count() == 3 == MatchReview.objects.count()
+    assert sum(x.pk in (r.child_a_id, r.child_b_id) for r in chained) == 2
+
+
+def test_a_row_that_could_be_either_namesake_is_one_decision_and_never_joins_them(
+        operation, agencies, cast):
+    rows = [ana("A-1", "2005-02-10", address="18 Calle Primavera"),
+            ana("A-2", "2009-07-22", address="301 Desert Willow Dr"),
+            ana("A-3", "")]
+    load(operation, agencies["DASO"], rows, "daso.csv")
+    older, younger, either = (Child.objects.get(source_records__record_id=r)
+                              for r in ("A-1", "A-2", "A-3"))
+    assert pending_decisions(operation) == 1
+
+    pair = MatchReview.objects.get(chain=f"child:{either.pk}",
+                                   child_a__in=[older, either], child_b__in=[older, either])
+    decide_review(pair, decision="same", user=cast["analyst"])
+
+    # A-3 is the older Ana; it cannot also be the younger one, who clearly differs from her.
+    either.refresh_from_db()
+    assert either.merged_into_id == older.pk or older.merged_into_id == either.pk
+    assert pending_decisions(operation) == 0
+    closed = MatchReview.objects.filter(chain=f"child:{either.pk}", decision="different")
+    assert closed.count() == 2
+    assert all(younger.pk in (r.child_a_id, r.child_b_id) for r in closed)
+    assert listed(operation) == 2
+    for target in Target.objects.listed().filter(operation=operation):
+        assert len({r["dob"] for r in target.child.source_records.values_list(
+            "fields", flat=True) if r.get("dob")}) == 1
+    decided = AuditEvent.objects.filter(action="review.decide")
+    assert sorted(e.changes["decision"] for e in decided) == ["different", "different", "same"]
+
+
+def test_neither_answers_the_whole_chain_and_different_leaves_the_rest_pending(
+        operation, agencies, cast):
+    rows = [ana("A-1", "2005-02-10", address="18 Calle Primavera"),
+            ana("A-2", "2009-07-22", address="301 Desert Willow Dr"),
+            ana("A-3", "")]
+    load(operation, agencies["DASO"], rows, "daso.csv")
+    either = Child.objects.get(source_records__record_id="A-3")
+    first, second = MatchReview.objects.filter(
+        Q(child_a=either) | Q(child_b=either), chain=f"child:{either.pk}").order_by("pk")
+
+    decide_review(first, decision="different", user=cast["analyst"])
+    second.refresh_from_db()
+    assert second.decision == "pending" and pending_decisions(operation) == 1
+
+    decide_review(second, decision="neither", user=cast["analyst"])
+    assert pending_decisions(operation) == 0 and listed(operation) == 3
+    audit = AuditEvent.objects.filter(action="review.decide").order_by("id")
+    assert [e.changes.get("asked") for e in audit] == [None, "neither", "neither"]
+
+
+def test_neither_is_refused_for_a_pair_on_its_own(operation, cast, make_target):
+    one, two = make_target(first_name="Lupe"), make_target(first_name="Guadalupe")
+    pair = MatchReview.objects.create(operation=operation, child_a=one.child, child_b=two.child,
+                                      match_probability=0.7)
+    with pytest.raises(DomainError) as refused:
+        decide_review(pair, decision="neither", user=cast["analyst"])
+    assert refused.value.code == "not_a_chain"
 
 
 def test_a_new_row_does_not_join_a_known_child_whose_records_disagree_with_it(operation,

@@ -446,7 +446,12 @@ class ReviewSerializer(serializers.ModelSerializer):
     class Meta:
         model = MatchReview
         fields = ["id", "operation", "a", "b", "match_probability", "agreements", "reason",
-                  "decision", "decided_by", "decided_at"]
+                  "chain", "decision", "decided_by", "decided_at"]
         extra_kwargs = {"reason": {"help_text": "Why a person must decide, in words: what the "
                                    "engine was unsure of, or the records that clearly disagree "
-                                   "in a sure pair or chain held back from merging"}}
+                                   "in a sure pair or chain held back from merging"},
+                        "chain": {"help_text": "Pairs with the same key are one decision: a "
+                                  "record (\"child:<id>\") that could be either of two children "
+                                  "who clearly differ. Deciding one pair \"same\" closes the "
+                                  "others that now clearly differ as \"different\"; "
+                                  "\"neither\" closes them all. Blank: a pair on its own"}}

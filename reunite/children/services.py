@@ -305,18 +305,32 @@ def with_case_agency(fields: dict, agency_code: str) -> dict:
 
 
 def identity_records(child: Child) -> list[dict]:
-    """The child's source records as reunite.linkage.identity reads them."""
+    """The child's source records as reunite.linkage.identity reads them (from the records a
+    page prefetched with their agency, when it did)."""
+    cached = getattr(child, "_prefetched_objects_cache", {}).get("source_records")
+    rows = ([(r.pk, r.fields, r.agency.code) for r in cached] if cached is not None
+            else child.source_records.values_list("pk", "fields", "agency__code"))
     return [{**with_case_agency(fields, code), "record_id": f"src:{pk}"}
-            for pk, fields, code in child.source_records.values_list("pk", "fields",
-                                                                     "agency__code")]
+            for pk, fields, code in rows]
+
+
+def clear_differences(children: list[Child]) -> list[str]:
+    """Why these children cannot be one another, in the linkage engine's words (empty when
+    they may be)."""
+    from reunite.linkage.identity import group_conflicts
+
+    records = [identity_records(child) for child in children]
+    reasons: dict[str, None] = {}
+    for i, left in enumerate(records):
+        for right in records[i + 1:]:
+            reasons.update(dict.fromkeys(c.reason for c in group_conflicts(left, right)))
+    return list(reasons)
 
 
 def _clearly_differ(review: MatchReview) -> bool:
     """Whether the pair's two children, as they stand now, cannot be one child."""
-    from reunite.linkage.identity import group_conflicts
-
     a, b = live_child(review.child_a), live_child(review.child_b)
-    return a.pk != b.pk and bool(group_conflicts(identity_records(a), identity_records(b)))
+    return a.pk != b.pk and bool(clear_differences([a, b]))
 
 
 def _record_decision(review: MatchReview, decision: str, user, **why) -> None:

@@ -70,3 +70,31 @@ def test_another_operations_pair_is_not_found(api, other_operation, elsewhere_ta
             404, "unknown_review")
     refusal(api(role).get(f"/api/v1/operations/{other_operation.pk}/review"), 404,
             "unknown_operation")
+
+
+def test_a_chain_is_one_decision_a_client_can_group_and_answer_with_neither(api, operation,
+                                                                          agencies):
+    from tests.intake.test_identity_intake import ana, load
+
+    load(operation, agencies["DASO"], [ana("A-1", "2005-02-10"), ana("A-2", "2009-07-22"),
+                                       ana("A-3", "")], "daso.csv")
+    role = role_with(Cap.REVIEW_MATCHES)
+    url = f"/api/v1/operations/{operation.pk}/review"
+    queue = api(role).get(url).json()
+    assert len(queue) == 3 and len({item["chain"] for item in queue}) == 1
+    assert queue[0]["chain"].startswith("child:")
+
+    response = api(role).post(f"/api/v1/review/{queue[0]['id']}", {"decision": "neither"},
+                              format="json")
+
+    assert response.status_code == 200, response.content
+    assert response.json()["decision"] == "different"
+    assert api(role).get(url).json() == []
+
+
+def test_neither_is_refused_for_a_pair_on_its_own(api, pair):
+    role = role_with(Cap.REVIEW_MATCHES)
+    refusal(api(role).post(f"/api/v1/review/{pair.pk}/", {"decision": "neither"}, format="json"),
+            400, "not_a_chain", "decision")
+    assert api(role).get(f"/api/v1/operations/{pair.operation_id}/review").json()[0][
+        "chain"] == ""

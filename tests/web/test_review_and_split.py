@@ -1,7 +1,7 @@
 """The review queue worth a person's time, and undoing a merge from the child's page."""
 
 from reunite.audit.models import AuditEvent
-from reunite.children.models import MatchReview, SourceRecord
+from reunite.children.models import Child, MatchReview, SourceRecord
 from reunite.operations.models import Target
 from tests.merged import merged_target
 
@@ -118,3 +118,56 @@ def test_an_identity_warning_from_the_linkage_engine_reads_in_spanish():
     assert "años" in shown and "2010" in shown and "2014" in shown
     assert "joined" not in shown
     assert kept == "ya traducido por la importación"
+
+
+def _chain(operation, agencies):
+    """Two Anas four years apart and a third without a date of birth, who could be either."""
+    from tests.intake.test_identity_intake import ana, load
+
+    load(operation, agencies["DASO"], [ana("A-1", "2005-02-10"), ana("A-2", "2009-07-22"),
+                                       ana("A-3", "")], "daso.csv")
+    return {r: Child.objects.get(source_records__record_id=r) for r in ("A-1", "A-2", "A-3")}
+
+
+def test_a_record_that_could_be_either_child_is_one_card_with_the_three_records(
+        as_user, operation, agencies):
+    _chain(operation, agencies)
+    text = as_user("analyst").get(f"/ops/{operation.slug}/review/").content.decode()
+
+    assert text.count('class="panel review-item"') == 1
+    assert "1 pair waits" in text
+    assert "This record could be either child; they clearly differ:" in text
+    assert "dates of birth 4 years apart" in text
+    for record_id in ("A-1", "A-2", "A-3"):
+        assert f"· {record_id}</strong>" in text
+    assert "It is child 1" in text and "It is child 2" in text and "None of them" in text
+
+
+def test_choosing_one_child_merges_it_and_closes_the_other_as_different(as_user, operation,
+                                                                        agencies):
+    children = _chain(operation, agencies)
+    either, older = children["A-3"], children["A-1"]
+    pair = MatchReview.objects.get(child_a__in=[either, older], child_b__in=[either, older])
+    client = as_user("analyst")
+
+    response = client.post(f"/review/{pair.pk}/decide/", {"decision": "same", "card": "7"},
+                           HTTP_HX_REQUEST="true")
+
+    text = response.content.decode()
+    assert 'id="review-7"' in text
+    assert "the same child" in text and "different children" in text
+    assert "Every pair has been decided." in text
+    assert MatchReview.objects.filter(decision="pending").count() == 0
+    survivor = older if older.pk < either.pk else either
+    records = set(survivor.source_records.values_list("record_id", flat=True))
+    assert records == {"A-1", "A-3"}
+
+
+def test_a_chain_card_reads_in_spanish(as_user, cast, operation, agencies):
+    _chain(operation, agencies)
+    cast["analyst"].language = "es"
+    cast["analyst"].save()
+    text = as_user("analyst").get(f"/ops/{operation.slug}/review/").content.decode()
+    assert "Este registro podría ser cualquiera de los dos niños" in text
+    assert "fechas de nacimiento con 4 años de diferencia" in text
+    assert "Es el niño 1" in text and "Ninguno de ellos" in text

@@ -26,7 +26,8 @@ def _reviews():
 
 class ReviewQueueView(ApiView):
     @extend_schema(responses={200: ReviewSerializer(many=True), **refusals(401, 403, 404)},
-                   summary="Uncertain matches waiting for a decision, surest first")
+                   summary="Uncertain matches waiting for a decision, surest first; pairs "
+                           "sharing a chain key are one decision")
     def get(self, request, operation_id):
         require(request.user, Cap.REVIEW_MATCHES)
         operation = get_operation_for(request.user, operation_id)
@@ -41,7 +42,8 @@ class ReviewQueueView(ApiView):
 class ReviewDecisionView(ApiView):
     @extend_schema(request=ReviewDecisionInput,
                    responses={200: ReviewSerializer, **refusals(400, 401, 403, 404, 409)},
-                   summary="Decide a pair: same (merge them) or different (keep apart)")
+                   summary="Decide a pair: same (merge them) or different (keep apart); for "
+                           "a chain, neither (keep the record apart from every child of it)")
     def post(self, request, review_id):
         require(request.user, Cap.REVIEW_MATCHES)
         review = MatchReview.objects.filter(

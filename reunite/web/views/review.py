@@ -1,6 +1,6 @@
 """Uncertain matches: two children side by side, what agrees and what not, decided in a click."""
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from django.contrib import messages
 from django.core.paginator import Paginator
@@ -14,7 +14,7 @@ from django.views.decorators.http import require_POST
 from reunite.access.policy import Cap
 from reunite.access.scoping import get_operation_for, operations_for
 from reunite.children.models import LocalCase, MatchReview, NCICEntry, SourceRecord
-from reunite.children.services import decide_review
+from reunite.children.services import clear_differences, decide_review, pending_decisions
 from reunite.core.errors import DomainError
 from reunite.intake.identity import HELD_PREFIX
 from reunite.linkage.identity import dob_agreement, given_agreement, surname_agreement
@@ -110,6 +110,82 @@ def held_back(review: MatchReview) -> bool:
     return review.reason.startswith(HELD_PREFIX)
 
 
+@dataclass
+class Cell:
+    value: str
+    verdict: str
+    mark: str
+    verdict_label: str
+
+
+@dataclass
+class ChainRow:
+    label: str
+    centre: str
+    others: list[Cell]
+
+
+@dataclass
+class Card:
+    """One decision on the page: a pair, or a chain (a record that could be either child)."""
+
+    review: MatchReview  # the card's first pair: its id, and what "neither" is posted to
+    sides: list[tuple[str, object]]
+    rows: list[Row] = field(default_factory=list)
+    held: bool = False
+    chain: list[MatchReview] = field(default_factory=list)
+    centre: object = None
+    choices: list[tuple[MatchReview, str]] = field(default_factory=list)  # (pair, "Child 1")
+    differences: list[str] = field(default_factory=list)
+    chain_rows: list[ChainRow] = field(default_factory=list)
+
+
+def _chain_comparison(centre, others) -> list[ChainRow]:
+    """The record in the middle against each child it could be, field by field."""
+    rows = []
+    for key, label, fields in COMPARED:
+        mine = _value(centre, fields)
+        cells = []
+        for other in others:
+            theirs = _value(other, fields)
+            verdict = _verdict(key, mine, theirs, {}, (_identity(centre), _identity(other)))
+            mark, verdict_label = VERDICTS.get(verdict, ("?", verdict))
+            cells.append(Cell(theirs, verdict, mark, str(verdict_label)))
+        rows.append(ChainRow(str(label), mine, cells))
+    return rows
+
+
+def _chain_card(pairs: list[MatchReview]) -> Card:
+    children = {}
+    for pair in pairs:
+        children.setdefault(pair.child_a_id, pair.child_a)
+        children.setdefault(pair.child_b_id, pair.child_b)
+    # The chain is named after the record that could be either child ("child:<pk>"); should it
+    # have been merged since, the child in most of the pairs stands in the middle.
+    named = pairs[0].chain.removeprefix("child:")
+    centre = children.get(int(named)) if named.isdigit() else None
+    if centre is None:
+        centre = max(children.values(), key=lambda c: sum(
+            c.pk in (p.child_a_id, p.child_b_id) for p in pairs))
+    others = [child for pk, child in children.items() if pk != centre.pk]
+    number = {child.pk: n for n, child in enumerate(others, start=1)}
+    choices = []
+    for pair in pairs:
+        if centre.pk in (pair.child_a_id, pair.child_b_id):
+            other = pair.child_b_id if pair.child_a_id == centre.pk else pair.child_a_id
+            choices.append((pair, _("It is child %(n)s") % {"n": number[other]}))
+    sides = [(_("This record"), centre)] + [
+        (_("Child %(n)s") % {"n": number[child.pk]}, child) for child in others]
+    return Card(review=pairs[0], sides=sides, held=True, chain=pairs, centre=centre,
+                choices=choices, differences=clear_differences(others),
+                chain_rows=_chain_comparison(centre, others))
+
+
+def _pair_card(review: MatchReview) -> Card:
+    return Card(review=review, rows=comparison(review), held=held_back(review),
+                sides=[(_("Child A"), review.child_a), (_("Child B"), review.child_b)])
+
+
 def _side(child: str) -> list[Prefetch]:
     """What each side of a pair shows: where its records came from, NCIC and local cases."""
     return [
@@ -121,20 +197,35 @@ def _side(child: str) -> list[Prefetch]:
 
 
 def _pending(operation):
-    return (
-        MatchReview.objects.filter(operation=operation, decision=MatchReview.Decision.PENDING)
-        .select_related("child_a", "child_b")
-        .prefetch_related(*_side("child_a"), *_side("child_b"))
-    )
+    return MatchReview.objects.filter(operation=operation, decision=MatchReview.Decision.PENDING)
+
+
+def _decisions(operation) -> list[list[int]]:
+    """The pending pairs' ids, one list per decision, surest first: a chain's pairs together,
+    where its surest pair stands. Ids only, so a queue of thousands pages cheaply."""
+    cards: list[list[int]] = []
+    chains: dict[str, list[int]] = {}
+    for pk, chain in _pending(operation).values_list("pk", "chain"):
+        if not chain:
+            cards.append([pk])
+        elif chain in chains:
+            chains[chain].append(pk)
+        else:
+            chains[chain] = [pk]
+            cards.append(chains[chain])
+    return cards
 
 
 @page(Cap.REVIEW_MATCHES)
 def review(request, op):
     operation = get_operation_for(request.user, op)
-    paginator = Paginator(_pending(operation), PAGE_SIZE)
+    paginator = Paginator(_decisions(operation), PAGE_SIZE)
     page_obj = paginator.get_page(request.GET.get("page"))
-    items = [(r, comparison(r), held_back(r), [("a", r.child_a), ("b", r.child_b)])
-             for r in page_obj.object_list]
+    shown = MatchReview.objects.filter(
+        pk__in=[pk for card in page_obj.object_list for pk in card]).select_related(
+        "child_a", "child_b").prefetch_related(*_side("child_a"), *_side("child_b")).in_bulk()
+    items = [_chain_card([shown[pk] for pk in card]) if shown[card[0]].chain
+             else _pair_card(shown[card[0]]) for card in page_obj.object_list]
     return render(request, "web/review.html", {
         "operation": operation, "nav": "review", "page": page_obj, "items": items,
         "pending": paginator.count,
@@ -160,8 +251,13 @@ def decide(request, pk):
         else:
             messages.success(request, _("Decision saved."))
         return redirect("web:review", found.operation.slug)
+    card = request.POST.get("card", "")  # the card's id on the page, for the swap
+    # A chain's card is answered as a whole: say what became of each of its pairs.
+    chain = list(MatchReview.objects.filter(
+        operation=found.operation, chain=decided.chain).select_related(
+        "child_a", "child_b").order_by("pk")) if decided.chain and not error else []
     # The count above the queue goes down with each decision (an out-of-band swap).
-    pending = MatchReview.objects.filter(operation=found.operation,
-                                         decision=MatchReview.Decision.PENDING).count()
     return render(request, "web/partials/review_decided.html",
-                  {"review": decided, "error": error, "pending": pending})
+                  {"review": decided, "error": error, "chain": chain,
+                   "card": card if card.isdigit() else decided.pk,
+                   "pending": pending_decisions(found.operation)})

@@ -184,7 +184,7 @@ def held_pairs(plan: dict) -> list[tuple]:
 def queue_pairs(operation, pairs: list[tuple]) -> int:
     """queue_pair for each (a, b, match_probability, agreements, reason[, chain]), in order,
     with the same rules (never a child with itself, never a pair twice), in a few queries: an
-    import of 100,000 rows queues thousands."""
+    import of 100,000 rows queues thousands. Returns the decisions queued (a chain is one)."""
     from reunite.core.bulk import insert_rows, instances
 
     wanted: dict[tuple[int, int], tuple] = {}
@@ -216,7 +216,9 @@ def queue_pairs(operation, pairs: list[tuple]) -> int:
          "match_probability": probability, "agreements": agreements, "reason": reason,
          "chain": chain}
         for (a, b), (probability, agreements, reason, chain) in wanted.items())))
-    return len(wanted)
+    # What a person will be asked: a chain is one decision, however many pairs it holds.
+    chains = {chain for *_rest, chain in wanted.values() if chain}
+    return sum(1 for *_rest, chain in wanted.values() if not chain) + len(chains)
 
 
 def review_reason(plan: dict, candidate) -> str:

@@ -72,7 +72,8 @@ def test_a_row_that_could_be_either_namesake_is_one_decision_and_never_joins_the
     rows = [ana("A-1", "2005-02-10", address="18 Calle Primavera"),
             ana("A-2", "2009-07-22", address="301 Desert Willow Dr"),
             ana("A-3", "")]
-    load(operation, agencies["DASO"], rows, "daso.csv")
+    batch = load(operation, agencies["DASO"], rows, "daso.csv")
+    assert batch.review == 1  # what the import says it left for a person
     older, younger, either = (Child.objects.get(source_records__record_id=r)
                               for r in ("A-1", "A-2", "A-3"))
     assert pending_decisions(operation) == 1

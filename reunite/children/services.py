@@ -333,6 +333,13 @@ def _clearly_differ(review: MatchReview) -> bool:
     return a.pk != b.pk and bool(clear_differences([a, b]))
 
 
+def _chain_centre(chain: str) -> Child | None:
+    """The child a chain is named after ("child:<pk>", reunite.intake.identity), as it is now."""
+    pk = chain.removeprefix("child:")
+    child = Child.objects.filter(pk=int(pk)).first() if pk.isdigit() else None
+    return live_child(child) if child else None
+
+
 def _record_decision(review: MatchReview, decision: str, user, **why) -> None:
     review.decision = decision
     review.decided_by = user
@@ -385,8 +392,13 @@ def decide_review(review: MatchReview, *, decision: str, user=None) -> MatchRevi
         others = MatchReview.objects.select_for_update().filter(
             operation_id=review.operation_id, chain=review.chain,
             decision=MatchReview.Decision.PENDING).exclude(pk=review.pk).order_by("pk")
+        centre = _chain_centre(review.chain)
         for other in others:
-            if decision == NEITHER or _clearly_differ(other):
+            # "Neither" is said of the record in the middle; a pair without it (the namesakes
+            # themselves) closes only when its children clearly differ, as after "same".
+            about_centre = centre is not None and centre.pk in (
+                live_child(other.child_a).pk, live_child(other.child_b).pk)
+            if (decision == NEITHER and about_centre) or _clearly_differ(other):
                 _record_decision(other, MatchReview.Decision.DIFFERENT, user,
                                  decided_with=review.pk, **asked)
     return review

@@ -109,3 +109,24 @@ def test_every_pair_the_engine_scores_shares_a_key():
     assert scored
     for match in scored:
         assert left[match.left_id] & right[match.right_id], match
+
+
+def test_a_big_import_leaves_the_planner_statistics_of_the_tables_it_filled(
+    operation, agencies, tmp_path, settings, django_capture_on_commit_callbacks
+):
+    # Without them (autovacuum lagging or off) PostgreSQL planned a name search at 100,000
+    # children as for an empty table: 318 ms instead of 59 ms.
+    from django.db import connection
+
+    settings.REUNITE_INTAKE_BACKGROUND_ROWS = 100
+    import_known(operation, agencies, tmp_path, django_capture_on_commit_callbacks)
+
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            cursor.execute("SELECT reltuples FROM pg_class WHERE relname = 'children_sourcerecord'")
+        else:
+            cursor.execute("SELECT stat FROM sqlite_stat1 WHERE tbl = 'children_sourcerecord' "
+                           "AND idx IS NOT NULL LIMIT 1")
+        seen = cursor.fetchone()[0]
+    # PostgreSQL counts the rows; SQLite's statistics begin with the rows each index holds.
+    assert int(float(str(seen).split()[0])) == SourceRecord.objects.count() == KNOWN
